@@ -1,0 +1,139 @@
+"""Cross-record checks: every reference resolves, every claim cites, every source has a locator."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from .base import EvidenceBase
+from .errors import EvidenceError, did_you_mean
+
+# Field name → what it refers to. Field names mean the same thing in every record kind.
+REFERENCES = {
+    "sources": "sources", "details_sources": "sources", "source": "sources",
+    "claimed_in": "sources", "corrects": "sources",
+    "agent": "agents", "agents": "agents", "outcome": "outcomes", "outcomes": "outcomes",
+    "studies": "studies", "design": "designs", "designs": "designs", "tier": "tiers",
+}
+_SINGULAR = {"sources": "source", "agents": "agent", "outcomes": "outcome", "studies": "study",
+             "designs": "design", "tiers": "tier"}
+
+
+def check(base: EvidenceBase) -> list[EvidenceError]:
+    """All problems (errors and warnings) of the base."""
+    problems: list[EvidenceError] = []
+    problems += _check_scheme(base)
+    problems += _check_references(base)
+    problems += _check_locators(base)
+    problems += _check_studies(base)
+    problems += _check_unique_conclusions(base)
+    problems += _check_aliases(base)
+    return problems
+
+
+def _targets(base: EvidenceBase) -> dict[str, set[str]]:
+    scheme = base.scheme
+    return {
+        "sources": set(base.sources), "agents": set(base.agents), "outcomes": set(base.outcomes),
+        "studies": set(base.studies),
+        "designs": {d.id for d in scheme.designs} if scheme else set(),
+        "tiers": {t.id for t in scheme.tiers} if scheme else set(),
+    }
+
+
+def walk_references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
+    """Yield (loc, field name, referenced id) for every reference field in a record dump."""
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            target = REFERENCES.get(key) if isinstance(key, str) else None
+            if target and isinstance(sub, str):
+                yield loc + (key,), key, sub
+            elif target and isinstance(sub, list) and all(isinstance(s, str) for s in sub):
+                for i, ref in enumerate(sub):
+                    yield loc + (key, i), key, ref
+            else:
+                yield from walk_references(sub, loc + (key,))
+    elif isinstance(value, list):
+        for i, sub in enumerate(value):
+            yield from walk_references(sub, loc + (i,))
+
+
+def _check_references(base: EvidenceBase) -> list[EvidenceError]:
+    targets, out = _targets(base), []
+    for (kind, key), origin in base.origins.items():
+        if kind == "glossary":
+            continue
+        for loc, name, ref in walk_references(origin.record.model_dump(mode="python"), ()):
+            target = REFERENCES[name]
+            if ref in targets[target]:
+                continue
+            file, line = base.where(kind, key, loc)
+            field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
+            out.append(EvidenceError(file, line, field, f"unknown {_SINGULAR[target]} '{ref}'",
+                                     did_you_mean(ref, targets[target])))
+    return out
+
+
+def _check_locators(base: EvidenceBase) -> list[EvidenceError]:
+    out = []
+    for key, src in base.sources.items():
+        if not (src.pmid or src.doi or src.url or src.registry):
+            file, line = base.where("sources", key)
+            out.append(EvidenceError(file, line, "", "source has no locator",
+                                     "add a pmid, doi, url or registry id so readers can find it"))
+    return out
+
+
+def _check_scheme(base: EvidenceBase) -> list[EvidenceError]:
+    schemes = list(base.of("schemes"))
+    if len(schemes) > 1:
+        file, line = base.where("schemes", schemes[1])
+        return [EvidenceError(file, line, "", "more than one level scheme", f"keep one; {schemes[0]} is already defined")]
+    if not schemes and base.studies:
+        file, line = base.where("studies", next(iter(base.studies)))
+        return [EvidenceError(file, line, "design", "no level scheme defines study designs",
+                              "add evidence/schemes/<name>.yaml")]
+    return []
+
+
+def _check_studies(base: EvidenceBase) -> list[EvidenceError]:
+    out = []
+    for key, study in base.studies.items():
+        if study.n_initial is not None and study.n_final is not None and study.n_final > study.n_initial:
+            file, line = base.where("studies", key, ("n_final",))
+            out.append(EvidenceError(file, line, "n_final", f"final N {study.n_final} is larger than initial N {study.n_initial}",
+                                     "N final counts those who completed; check the two numbers"))
+    return out
+
+
+def _check_aliases(base: EvidenceBase) -> list[EvidenceError]:
+    """Aliases become files in the site: no '..' segments, no clashes with pages or each other."""
+    out, seen = [], {}
+    for key, study in base.studies.items():
+        for i, alias in enumerate(study.aliases):
+            file, line = base.where("studies", key, ("aliases", i))
+            segments = alias.strip("/").split("/")
+            top = segments[0]
+            if any(seg in (".", "..", "") for seg in segments) and alias != "/":
+                out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' has an empty, '.' or '..' segment",
+                                         "give the old URL path exactly, e.g. '/1541'"))
+            elif alias == "/" or top in {"studies", "sources", "topics", "agents", "assets", "search", "tags"}:
+                out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' would replace a page of this site",
+                                         "aliases are old URLs from other sites"))
+            elif alias.rstrip("/") in seen:
+                out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' is already used",
+                                         f"by study '{seen[alias.rstrip('/')]}'"))
+            seen.setdefault(alias.rstrip("/"), key)
+    return out
+
+
+def _check_unique_conclusions(base: EvidenceBase) -> list[EvidenceError]:
+    seen: dict[str, str] = {}
+    out = []
+    for key, topic in base.topics.items():
+        for i, conclusion in enumerate(topic.conclusions):
+            first = seen.setdefault(conclusion.id, key)
+            if first != key or [c.id for c in topic.conclusions].count(conclusion.id) > 1 and \
+                    [c.id for c in topic.conclusions].index(conclusion.id) != i:
+                file, line = base.where("topics", key, ("conclusions", i, "id"))
+                out.append(EvidenceError(file, line, f"conclusions[{i}].id", f"duplicate conclusion id '{conclusion.id}'",
+                                         f"already used in topic '{first}'"))
+    return out

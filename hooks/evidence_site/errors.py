@@ -1,0 +1,57 @@
+"""One error type for every problem an editor can cause, printed as one line.
+
+Editors fix records from the message alone, so each error names the file, the line, the
+field (as a dotted path such as ``findings[2].sources``), what is wrong, and, where we can
+guess it, the fix.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+
+@dataclass(eq=True)
+class EvidenceError(Exception):
+    """A single problem in one record (or one content page); raised alone or collected."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:"
+        field = f" {self.field}:" if self.field else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{field} {self.message}{hint}"
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class EvidenceCheckFailed(Exception):
+    """Raised with every error of a run, so an editor sees them all at once."""
+
+    def __init__(self, errors: Sequence[EvidenceError]):
+        self.errors = sorted(errors, key=lambda e: (e.file, e.line, e.field, e.message))
+        super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def field_path(loc: Iterable[object]) -> str:
+    """Turn a location tuple such as ('findings', 2, 'sources') into 'findings[2].sources'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A 'did you mean' hint, or '' when nothing is close."""
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""

@@ -1,0 +1,111 @@
+"""Read every record under evidence/ into validated models, collecting all errors."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import yamlfile
+from .errors import EvidenceError, did_you_mean
+from .models import ID_PATTERN, KINDS, SINGLE_FILES, Record
+from .validate import translate
+
+SCHEMA_DIR = "_schemas"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated record and where it came from."""
+
+    kind: str
+    record: Record
+    file: str  # path as shown to editors, relative to the project root
+    lines: dict
+
+
+def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[EvidenceError]]:
+    """(kind, path) for every record file, plus errors for files in the wrong place."""
+    found, errors = [], []
+    for entry in sorted(evidence_dir.iterdir()):
+        name = entry.name
+        if name.startswith(".") or name == SCHEMA_DIR or name.lower().startswith("readme"):
+            continue
+        if entry.is_dir() and name in KINDS:
+            for f in sorted(entry.iterdir()):
+                if f.name.startswith(".") or f.name.lower().startswith("readme"):
+                    continue
+                found.append((name, f))
+        elif entry.is_file() and entry.suffix == ".yaml" and entry.stem in SINGLE_FILES:
+            found.append((entry.stem, entry))
+        else:
+            hint = did_you_mean(name, list(KINDS) + [k + ".yaml" for k in SINGLE_FILES])
+            errors.append(EvidenceError(_show(entry), 1, "", "not a known record kind", hint or
+                                        f"record folders are: {', '.join(KINDS)}"))
+    return found, errors
+
+
+DISPLAY_ROOT: list[Path] = [Path.cwd()]
+
+
+def _show(path: Path) -> str:
+    """Path as editors see it: relative to the project root (the folder holding evidence/)."""
+    try:
+        return os.path.relpath(path, DISPLAY_ROOT[0]).replace(os.sep, "/")
+    except ValueError:
+        return str(path)
+
+
+def load_file(kind: str, path: Path) -> Loaded:
+    """Load and validate one record; raises EvidenceError or a list via ExceptionGroup-free tuple."""
+    shown = _show(path)
+    if path.suffix != ".yaml":
+        hint = f"rename it to {path.stem}.yaml" if path.suffix in (".yml", ".YAML") else "records are .yaml files"
+        raise _Many([EvidenceError(shown, 1, "", "not a .yaml record file", hint)])
+    if not _ID_RE.match(path.stem):
+        raise _Many([EvidenceError(shown, 1, "", f"file name '{path.stem}' is not a valid id",
+                                   "use lower-case ASCII letters, digits and single hyphens")])
+    try:
+        data, lines = yamlfile.parse(yamlfile.decode(path.read_bytes(), shown), shown)
+    except EvidenceError as err:
+        raise _Many([err]) from None
+    model = KINDS.get(kind) or SINGLE_FILES[kind]
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        raise _Many(translate(exc, model, shown, lines)) from None
+    return Loaded(kind, record, shown, lines)
+
+
+class _Many(Exception):
+    def __init__(self, errors: list[EvidenceError]):
+        self.errors = errors
+
+
+def load_all(evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
+    """Every valid record and every error; a bad file never stops the others being read."""
+    DISPLAY_ROOT[0] = evidence_dir.resolve().parent
+    if not evidence_dir.is_dir():
+        return [], [EvidenceError(_show(evidence_dir), 1, "", "evidence folder not found")]
+    files, errors = record_files(evidence_dir)
+    loaded, seen = [], {}
+    for kind, path in files:
+        try:
+            item = load_file(kind, path)
+        except _Many as many:
+            errors.extend(many.errors)
+            continue
+        line = item.lines.get(("id",), 1)
+        first = seen.setdefault((kind, item.record.id), item.file)
+        if first != item.file:
+            errors.append(EvidenceError(item.file, line, "id", f"duplicate id '{item.record.id}'",
+                                        f"already used by {first}"))
+        elif item.record.id != path.stem:
+            errors.append(EvidenceError(item.file, line, "id", f"id '{item.record.id}' does not match the file name",
+                                        f"rename the file to {item.record.id}.yaml or set id: {path.stem}"))
+        else:
+            loaded.append(item)
+    return loaded, errors

@@ -1,0 +1,272 @@
+"""The record kinds: one YAML file under evidence/<kind>/ is one of these models.
+
+The models are the single description of the data: they validate records, and the JSON
+Schemas that editors' IDEs use are generated from them (see schema.py). Cross-record rules
+(references resolve, sources have a locator) live in checks.py.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Key = Annotated[str, Field(pattern=ID_PATTERN, max_length=80,
+                           description="Id of another record: lower-case letters, digits and hyphens")]
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=400)]
+Sources = Annotated[list[Key], Field(min_length=1, description="Ids of source records that support this")]
+Direction = Literal["benefit", "no-difference", "harm", "mixed"]
+
+
+class Record(BaseModel):
+    """Fields shared by every record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    id: Key = Field(description="Unique id; must equal the file name without .yaml")
+
+
+class Reviewed(BaseModel):
+    reviewed: Optional[dt.date] = Field(None, description="When an editor last checked this record against its sources")
+
+
+class Claim(BaseModel):
+    """A statement the site asserts, with the sources that support it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    text: Text
+    sources: Sources
+
+
+# --- sources -------------------------------------------------------------------------------
+
+SourceKind = Literal["journal-article", "conference-abstract", "review", "guideline", "drug-label",
+                     "registry", "thesis", "report", "book", "web-article", "web-page"]
+VerifiableField = Literal["authors", "title", "container", "year", "volume", "issue", "pages",
+                          "pmid", "pmcid", "doi", "url", "registry"]
+
+
+class Source(Record, Reviewed):
+    """A citable work: paper, label, guideline, registry record, web page."""
+
+    kind: SourceKind
+    label: Optional[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        None, description="Short name for lists, e.g. 'MS Best Practice: Bone Health'; default 'Surname Year'")
+    authors: list[ShortText] = Field(default_factory=list, description="'Surname Initials', in order; end with 'et al.' if incomplete")
+    title: Text
+    container: Optional[ShortText] = Field(None, description="Journal, publisher or site")
+    year: Optional[Annotated[int, Field(ge=1800, le=2100)]] = None
+    volume: Optional[ShortText] = None
+    issue: Optional[ShortText] = None
+    pages: Optional[ShortText] = None
+    pmid: Optional[Annotated[str, Field(pattern=r"^[1-9][0-9]{0,8}$")]] = Field(None, description="PubMed id, digits only")
+    pmcid: Optional[Annotated[str, Field(pattern=r"^PMC[0-9]{1,9}$")]] = None
+    doi: Optional[Annotated[str, Field(pattern=r"^10\.[0-9]{4,9}/[^\s]+$", max_length=300)]] = Field(None, description="DOI without https://doi.org/")
+    url: Optional[Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)]] = None
+    registry: Optional[Annotated[str, Field(pattern=r"^NCT[0-9]{8}$")]] = Field(None, description="ClinicalTrials.gov id")
+    verified: list[VerifiableField] = Field(default_factory=list, description="Fields an editor confirmed against the primary record")
+    checked_against: Optional[ShortText] = Field(None, description="Where the verified fields were checked")
+    note: Optional[Text] = None
+
+
+# --- studies -------------------------------------------------------------------------------
+
+class Pedro(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    score: Annotated[int, Field(ge=0, le=10)]
+    source: Key = Field(description="Source that gives the score (PEDro database, a review)")
+    verified: bool = Field(False, description="Seen on the PEDro database itself")
+
+
+class Intervention(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    name: ShortText
+    agent: Optional[Key] = Field(None, description="Agent record, if the intervention is one")
+    dose: Optional[ShortText] = None
+    schedule: Optional[ShortText] = None
+    duration: Optional[ShortText] = None
+    co_interventions: Optional[ShortText] = None
+
+
+class Finding(Claim):
+    direction: Optional[Direction] = Field(None, description="Effect direction for the outcome, if the finding compares")
+    outcome: Optional[Key] = Field(None, description="Outcome record this finding measures")
+
+
+class Note(Claim):
+    """An editorial note: a correction of a secondary source, shown to readers."""
+
+    corrects: Optional[Key] = Field(None, description="Source whose statement this note corrects")
+
+
+class Study(Record, Reviewed):
+    """One publication's report of a study, as in a review's evidence table."""
+
+    source: Key = Field(description="The publication this record summarises")
+    details_sources: Sources = Field(description="Sources for design, country, N, population and methods")
+    title: Optional[Text] = Field(None, description="Defaults to the source's title")
+    trial: Optional[Key] = Field(None, description="Shared key of the trial; papers on one trial share it")
+    country: Optional[ShortText] = None
+    design: Key = Field(description="Design id from the level scheme (rct, cohort, ...)")
+    design_detail: Optional[ShortText] = None
+    pedro: Optional[Pedro] = None
+    n_initial: Optional[Annotated[int, Field(ge=0, le=10_000_000)]] = None
+    n_final: Optional[Annotated[int, Field(ge=0, le=10_000_000)]] = None
+    population: Optional[Text] = None
+    interventions: list[Intervention] = Field(default_factory=list)
+    comparator: Optional[ShortText] = None
+    outcome_measures: Optional[Text] = None
+    outcomes: list[Key] = Field(default_factory=list, description="Outcome records the study measured")
+    findings: list[Finding] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    tags: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list)
+    aliases: list[Annotated[str, Field(pattern=r"^/[^\s<>\"'#?]*$", max_length=300)]] = Field(
+        default_factory=list, description="Old URLs (site-absolute paths) that must redirect here")
+
+
+# --- topics --------------------------------------------------------------------------------
+
+class StatedLevel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    level: Annotated[str, Field(min_length=1, max_length=10)]
+    source: Key
+    quote: Optional[Text] = None
+
+
+class Conclusion(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    id: Key
+    statement: Text
+    plain: Text = Field(description="The statement in plain words")
+    sources: Sources
+    intervention: ShortText
+    agents: list[Key] = Field(default_factory=list)
+    comparator: Optional[ShortText] = None
+    outcome: Key
+    population: Optional[ShortText] = None
+    studies: Annotated[list[Key], Field(min_length=1)]
+    stated_level: Optional[StatedLevel] = None
+
+
+class Topic(Record, Reviewed):
+    title: ShortText
+    order: int = 100
+    summary: Optional[Text] = None
+    key_points: list[Claim] = Field(default_factory=list)
+    conclusions: list[Conclusion] = Field(default_factory=list)
+
+
+# --- agents and comparisons ----------------------------------------------------------------
+
+class Property(Claim):
+    note: Optional[Text] = None
+
+
+class Agent(Record, Reviewed):
+    name: ShortText
+    also_known_as: list[ShortText] = Field(default_factory=list)
+    summary: Optional[Claim] = None
+    properties: dict[Key, Property] = Field(default_factory=dict)
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    label: ShortText
+    property: Optional[Key] = Field(None, description="Agent property shown in this row")
+    computed: Optional[Literal["ms-trials", "best-level"]] = Field(None, description="A row computed from study records")
+    outcome: Optional[Key] = Field(None, description="For best-level: the outcome")
+
+
+class Comparison(Record, Reviewed):
+    title: ShortText
+    intro: Optional[Text] = None
+    agents: Annotated[list[Key], Field(min_length=2)]
+    rows: Annotated[list[Row], Field(min_length=1)]
+
+
+# --- thresholds, claim checks, outcomes, glossary, level scheme ----------------------------
+
+class Band(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    label: ShortText
+    lower: Optional[Annotated[float, Field(ge=0)]] = Field(None, description="Inclusive lower bound")
+    upper: Optional[Annotated[float, Field(ge=0)]] = Field(None, description="Exclusive upper bound")
+    meaning: Optional[Text] = None
+    sources: Sources
+
+
+class ThresholdSet(Record, Reviewed):
+    authority: ShortText
+    status: Literal["current", "superseded", "no-thresholds"]
+    unit: Literal["nmol/L", "ng/mL"]
+    order: int = 100
+    summary: Claim
+    bands: list[Band] = Field(default_factory=list)
+
+
+class ClaimCheck(Record, Reviewed):
+    claimed_in: Key = Field(description="Source where the claim was made")
+    quote: Text = Field(description="The claim as worded there")
+    verdict: Literal["supported", "partly-supported", "contradicted", "no-source-found"]
+    explanation: Text
+    sources: Sources
+    order: int = 100
+
+
+class Outcome(Record):
+    name: ShortText
+    description: Optional[Text] = None
+    order: int = 100
+
+
+class Glossary(Record):
+    terms: dict[Annotated[str, Field(min_length=1, max_length=20)], ShortText]
+
+
+class Tier(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Key
+    label: ShortText
+    description: ShortText
+
+
+class Design(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Key
+    label: ShortText
+    scored: bool = Field(False, description="Quality is judged by PEDro score (randomised trials)")
+
+
+class LevelRule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    designs: Annotated[list[Key], Field(min_length=1)]
+    quality: Literal["high", "any"] = "any"
+    min_trials: Annotated[int, Field(ge=1)] = 1
+
+
+class Level(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: Annotated[str, Field(pattern=r"^[0-9a-z]{1,4}$")]
+    tier: Key
+    description: ShortText
+    rule: LevelRule
+
+
+class LevelScheme(Record):
+    name: ShortText
+    sources: Sources
+    pedro_threshold: Annotated[int, Field(ge=0, le=10)]
+    tiers: Annotated[list[Tier], Field(min_length=1)]
+    designs: Annotated[list[Design], Field(min_length=1)]
+    levels: Annotated[list[Level], Field(min_length=1)]
+
+
+# Directory under evidence/ → model. A single-record kind has its file directly in evidence/.
+KINDS: dict[str, type[Record]] = {
+    "sources": Source, "studies": Study, "topics": Topic, "agents": Agent,
+    "comparisons": Comparison, "thresholds": ThresholdSet, "claims": ClaimCheck,
+    "outcomes": Outcome, "schemes": LevelScheme,
+}
+SINGLE_FILES: dict[str, type[Record]] = {"glossary": Glossary}

@@ -1,0 +1,39 @@
+"""Where each generated page lives, and relative links between pages.
+
+Links inside generated HTML blocks are not rewritten by the site generator, so the core
+computes final relative URLs itself, the way MkDocs would with use_directory_urls.
+"""
+from __future__ import annotations
+
+import posixpath
+
+SECTIONS = {"studies": "studies", "sources": "sources", "topics": "topics", "agents": "agents",
+            "claims": "claims", "thresholds": "thresholds", "comparisons": "comparisons"}
+
+
+def page_path(kind: str, key: str | None = None) -> str:
+    """Source path (src_uri) of the page of a record, or of a kind's index when key is None."""
+    return f"{SECTIONS[kind]}/{key}.md" if key else f"{SECTIONS[kind]}/index.md"
+
+
+def url_of(src: str, directory_urls: bool = True) -> str:
+    """Site-relative URL of a page source path, as MkDocs computes it."""
+    stem = src[:-3] if src.endswith(".md") else src
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def link(from_src: str, to_src: str, directory_urls: bool = True, anchor: str = "") -> str:
+    """Relative URL from one page to another (optionally to an anchor on it)."""
+    here, there = url_of(from_src, directory_urls), url_of(to_src, directory_urls)
+    if here == there:
+        return f"#{anchor}" if anchor else "./"
+    base = posixpath.dirname(here) if not directory_urls else here.rstrip("/")
+    rel = posixpath.relpath(there or ".", base or ".")
+    if directory_urls and there.endswith("/") or there == "":
+        rel = rel.rstrip("/") + "/"
+        rel = "./" if rel == "./" or rel == "./" else rel
+    return rel + (f"#{anchor}" if anchor else "")

@@ -1,0 +1,77 @@
+"""The only module that knows MkDocs: it adapts the evidence_site core to MkDocs events.
+
+Registered in mkdocs.yml under `hooks:`. MkDocs loads this module once per process (and
+`serve` reuses it across rebuilds), so all state is reset in on_config.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package lives beside this file
+
+from evidence_site import site  # noqa: E402
+from evidence_site.errors import EvidenceCheckFailed  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.evidence")
+_state: dict = {}
+
+
+def _root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Load and check evidence/; refuse the build with one line per problem."""
+    _state.clear()
+    root = _root(config)
+    try:
+        built = site.build(root / "evidence", root / config.docs_dir if not os.path.isabs(config.docs_dir)
+                           else Path(config.docs_dir), directory_urls=config.use_directory_urls)
+    except EvidenceCheckFailed as failed:
+        raise PluginError(str(failed)) from None
+    for warning in built.warnings:
+        log.warning(str(warning))
+    _state["built"] = built
+    config.watch.append(str(root / "evidence"))
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Add one generated page per record; edit links point at the record's YAML file."""
+    built = _state["built"]
+    for page in built.pages.values():
+        if files.get_file_from_path(page.src):
+            raise PluginError(f"{config.docs_dir}/{page.src}: a hand-written page has the path of a generated page")
+        file = File.generated(config, page.src, content=page.markdown)
+        if page.record_file:
+            file.edit_uri = os.path.relpath(_root(config) / page.record_file, Path(config.docs_dir)).replace(os.sep, "/")
+        files.append(file)
+    return files
+
+
+def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+    """Resolve [@key] citations in hand-written pages; generated pages are already done."""
+    built = _state["built"]
+    if page.file.src_uri in built.pages:
+        return markdown
+    try:
+        return built.cite_page(markdown, page.file.src_uri, f"{_docs_rel(config)}/{page.file.src_uri}")
+    except EvidenceCheckFailed as failed:
+        raise PluginError(str(failed)) from None
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Write redirects for old URLs and the open-data exports."""
+    _state["built"].write_extras(Path(config.site_dir))
+
+
+def _docs_rel(config: MkDocsConfig) -> str:
+    return os.path.relpath(config.docs_dir, _root(config)).replace(os.sep, "/")

@@ -1,0 +1,76 @@
+"""Shared fixtures: the core on sys.path, and a small site built in a temporary folder."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+CONFIG = """site_name: Fixture site
+site_url: https://example.org/
+repo_url: https://github.com/example/fixture
+edit_uri: edit/main/content/
+docs_dir: content
+strict: true
+theme:
+  name: material
+  custom_dir: {root}/hooks/theme
+  font: false
+  features: [content.action.edit]
+hooks:
+  - {root}/hooks/mkdocs_hook.py
+plugins:
+  - search
+  - tags
+markdown_extensions: [abbr, admonition, attr_list, md_in_html, tables, toc]
+validation:
+  omitted_files: info
+  absolute_links: warn
+  unrecognized_links: warn
+  anchors: warn
+not_in_nav: |
+  /studies/*.md
+  /sources/*.md
+nav:
+  - Home: index.md
+  - Studies: studies/index.md
+"""
+
+
+class FixtureSite:
+    """A copy of a fixture project in a temporary folder that tests may edit and build."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def build(self) -> subprocess.CompletedProcess:
+        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+        return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml")],
+                              cwd=self.root, env=env, capture_output=True, text=True, timeout=300)
+
+    def html(self, rel: str) -> str:
+        return (self.root / "site" / rel).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def mini_site(tmp_path: Path) -> FixtureSite:
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "mini", root)
+    (root / "mkdocs.yml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
+    return FixtureSite(root)

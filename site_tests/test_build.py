@@ -1,0 +1,94 @@
+"""Real MkDocs builds of the fixture site in a temporary folder."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+GOOD_STUDY_PATH = "evidence/studies/paper-a.yaml"
+
+
+def test_fixture_site_builds_with_study_pages(mini_site):
+    result = mini_site.build()
+    assert result.returncode == 0, result.stderr
+    page = mini_site.html("studies/paper-a/index.html")
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/12345678/"' in page
+    assert 'href="https://doi.org/10.1000/fixture.1"' in page
+    assert "Bone density did not differ between groups." in page
+    # every finding is a claim carrying a citation that points at the page's reference list
+    findings = re.findall(r'<li id="finding-\d+" data-claim>(.*?)</li>', page, re.S)
+    assert len(findings) == 2 and all('class="citation" href="#ref-' in f for f in findings)
+    assert 'id="ref-paper-a"' in page and 'id="ref-review-a"' in page
+    # the edit link points at the YAML record, not at a Markdown file
+    assert 'href="https://github.com/example/fixture/edit/main/evidence/studies/paper-a.yaml"' in page
+    assert "Correction to" in page and "The review gives the wrong country." in page
+    index = mini_site.html("studies/index.html")
+    assert 'href="paper-a/"' in index
+
+
+def test_generated_pages_stay_out_of_the_nav(mini_site):
+    assert mini_site.build().returncode == 0
+    home = mini_site.html("index.html")
+    assert "studies/paper-a/" not in home
+
+
+def test_citations_in_hand_written_pages(mini_site):
+    assert mini_site.build().returncode == 0
+    home = mini_site.html("index.html")
+    assert re.search(r'<a aria-label="Reference 1: Author 2020" class="citation" href="#ref-paper-a">\[1, p\. 3\]</a>', home) \
+        or 'href="#ref-paper-a" aria-label="Reference 1: Author 2020">[1, p. 3]</a>' in home
+    assert 'id="ref-paper-a"' in home
+
+
+def test_aliases_redirect_to_the_study(mini_site):
+    assert mini_site.build().returncode == 0
+    redirect = mini_site.html("old-page/index.html")
+    assert 'content="0; url=../studies/paper-a/"' in redirect
+
+
+def test_built_pages_request_nothing_outside_the_site(mini_site):
+    assert mini_site.build().returncode == 0
+    for path in (mini_site.root / "site").rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        # resources the browser loads by itself: scripts, styles, images, fonts, frames
+        loaded = re.findall(r'<(?:script|img|iframe|source|audio|video)[^>]*\ssrc="([^"]+)"', html)
+        loaded += re.findall(r'<link[^>]*\shref="([^"]+)"', html)
+        external = [u for u in loaded if re.match(r"(https?:)?//", u) and "canonical" not in u]
+        external = [u for u in external if not u.startswith("https://example.org/")]  # canonical/site_url
+        assert not external, (path, external)
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda s: s.replace("country: Norway", "country: [Norway"), f"{GOOD_STUDY_PATH}:6: invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence that starts on line 5"),
+    (lambda s: s.replace("n_initial: 40", "n_initial: many"), f"{GOOD_STUDY_PATH}:8: n_initial:"),
+    (lambda s: s.replace("design: rct\n", ""), f"{GOOD_STUDY_PATH}:1: design: missing required field"),
+    (lambda s: s.replace("country: Norway", "county: Norway"), f"{GOOD_STUDY_PATH}:5: county: unknown field"),
+    (lambda s: s.replace("    sources: [review-a]", "    sources: [reveiw-a]"),
+     f"{GOOD_STUDY_PATH}:23: findings[1].sources[0]: unknown source 'reveiw-a' (did you mean 'review-a'?)"),
+    (lambda s: s.replace("    sources: [review-a]", "    sources: []"),
+     f"{GOOD_STUDY_PATH}:23: findings[1].sources: a claim needs at least one source"),
+])
+def test_bad_evidence_fails_the_strict_build_with_one_line(mini_site, edit, expected):
+    mini_site.write(GOOD_STUDY_PATH, edit(mini_site.read(GOOD_STUDY_PATH)))
+    result = mini_site.build()
+    assert result.returncode != 0
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (mini_site.root / "site").exists(), "a failed build must not leave a site behind"
+
+
+def test_duplicate_id_fails_the_build(mini_site):
+    mini_site.write("evidence/studies/paper-b.yaml", mini_site.read(GOOD_STUDY_PATH))
+    result = mini_site.build()
+    assert result.returncode != 0
+    assert "evidence/studies/paper-b.yaml:1: id: duplicate id 'paper-a'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_citation_in_a_content_page_fails(mini_site):
+    mini_site.write("content/index.md", "# Home\n\nSome claim. [@paper-aa]\n")
+    result = mini_site.build()
+    assert result.returncode != 0
+    assert "content/index.md:3: unknown source 'paper-aa' (did you mean 'paper-a'?)" in result.stderr
+    assert "Traceback" not in result.stderr

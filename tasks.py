@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""Project commands that work on a fresh machine with only python3.
+
+    python3 tasks.py build   # install what is needed into .venv, then build the site into site/
+    python3 tasks.py test    # install what is needed, then run every test
+    python3 tasks.py serve   # live preview at http://127.0.0.1:8000
+    python3 tasks.py check   # validate the evidence records only (fast)
+
+Each command first makes .venv from requirements.lock (only when the lock file changed).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+LOCKS = [ROOT / "requirements.lock", ROOT / "pyproject.toml"]
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
+
+
+def run(*cmd: object, **kw) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=ENV, **kw)
+    if code:
+        sys.exit(code)
+
+
+def ensure_venv() -> None:
+    """Create or update .venv from the pinned requirements when they changed."""
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in LOCKS)).hexdigest()
+    stamp = VENV / ".installed"
+    if stamp.exists() and stamp.read_text() == digest and PY.exists():
+        return
+    if not PY.exists():
+        run(sys.executable, "-m", "venv", VENV)
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "requirements.lock")
+    run(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-e", ".")
+    stamp.write_text(digest)
+
+
+def ensure_chromium() -> None:
+    """Browser tests use Debian's chromium; install it when we can (root), else they say why they skip."""
+    if shutil.which("chromium") or os.environ.get("SKIP_BROWSER_INSTALL"):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        quiet = {"stdout": subprocess.DEVNULL}
+        run("apt-get", "update", "-qq", **quiet)
+        run("apt-get", "install", "-y", "-qq", "chromium", **quiet)
+
+
+def main(argv: list[str]) -> None:
+    command = argv[0] if argv else "help"
+    if command not in {"build", "test", "serve", "check"}:
+        print(__doc__)
+        sys.exit(0 if command in {"help", "-h", "--help"} else 2)
+    ensure_venv()
+    if command == "build":
+        run(BIN / "mkdocs", "build", "--strict", *argv[1:])
+    elif command == "serve":
+        run(BIN / "mkdocs", "serve", *argv[1:])
+    elif command == "check":
+        run(BIN / "evidence-site", "check", *argv[1:])
+    else:
+        ensure_chromium()
+        run(PY, "-m", "pytest", *argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
