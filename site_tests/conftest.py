@@ -38,9 +38,12 @@ validation:
 not_in_nav: |
   /studies/*.md
   /sources/*.md
+  /topics/*.md
 nav:
   - Home: index.md
+  - Topics: topics/index.md
   - Studies: studies/index.md
+  - Methods: methods.md
 """
 
 

@@ -92,3 +92,31 @@ def test_unknown_citation_in_a_content_page_fails(mini_site):
     assert result.returncode != 0
     assert "content/index.md:3: unknown source 'paper-aa' (did you mean 'paper-a'?)" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_topic_page_shows_computed_level_beside_the_stated_one(mini_site):
+    assert mini_site.build().returncode == 0
+    page = mini_site.html("topics/bone/index.html")
+    assert '<span class="level level-1b">Level 1b</span> <span class="tier tier-moderate">Moderate evidence</span>' in page
+    assert "Level stated by A fixture review: 1a (computed here: 1b)" in page
+    overview = mini_site.html("topics/index.html")
+    assert 'href="bone/#c-vitd-bone-density"' in overview
+
+
+def test_a_second_independent_rct_makes_the_conclusion_1a(mini_site):
+    study = mini_site.read(GOOD_STUDY_PATH).replace("id: paper-a", "id: paper-b").replace("trial: fixture-trial", "trial: other-trial")
+    mini_site.write("evidence/studies/paper-b.yaml", study.replace("aliases: [/old-page]\n", ""))
+    topic = mini_site.read("evidence/topics/bone.yaml").replace("studies: [paper-a]", "studies: [paper-a, paper-b]")
+    mini_site.write("evidence/topics/bone.yaml", topic)
+    result = mini_site.build()
+    assert result.returncode == 0, result.stderr
+    page = mini_site.html("topics/bone/index.html")
+    assert '<span class="level level-1a">Level 1a</span> <span class="tier tier-strong">Strong evidence</span>' in page
+
+
+def test_methods_page_shows_the_level_scheme_from_data(mini_site):
+    scheme = mini_site.read("evidence/schemes/scire.yaml").replace("pedro_threshold: 6", "pedro_threshold: 7")
+    mini_site.write("evidence/schemes/scire.yaml", scheme)
+    assert mini_site.build().returncode == 0
+    page = mini_site.html("methods/index.html")
+    assert "PEDro score is 7 or more out of 10" in page and '<table class="level-table">' in page

@@ -5,6 +5,7 @@ from typing import Any, Iterator
 
 from .base import EvidenceBase
 from .errors import EvidenceError, did_you_mean, field_path
+from .levels import trial_warnings
 
 # Field name → what it refers to. Field names mean the same thing in every record kind.
 REFERENCES = {
@@ -26,6 +27,8 @@ def check(base: EvidenceBase) -> list[EvidenceError]:
     problems += _check_studies(base)
     problems += _check_unique_conclusions(base)
     problems += _check_aliases(base)
+    if not any(p.message.startswith(("unknown design", "more than one level scheme", "no level scheme")) for p in problems):
+        problems += trial_warnings(base)
     return problems
 
 

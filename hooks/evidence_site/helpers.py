@@ -7,12 +7,13 @@ from markupsafe import Markup
 
 from .base import EvidenceBase
 from .cite import short_label
+from .levels import trial_name
 
 DIRECTIONS = {"benefit": "favours the intervention", "no-difference": "no difference",
               "harm": "favours the comparator (harm)", "mixed": "mixed results"}
 
 # Record kinds that have a page of their own; other kinds are named in plain text.
-PAGED_KINDS = {"studies", "sources"}
+PAGED_KINDS = {"studies", "sources", "topics"}
 
 
 def has_pages(kind: str) -> bool:
@@ -21,6 +22,10 @@ def has_pages(kind: str) -> bool:
 
 def design_label(scheme, design: str) -> str:
     return next((d.label for d in scheme.designs if d.id == design), design) if scheme else design
+
+
+def tier_label(scheme, tier: str) -> str:
+    return next((t.label for t in scheme.tiers if t.id == tier), tier)
 
 
 def outcome_name(base: EvidenceBase, key: str) -> str:
@@ -48,8 +53,23 @@ def use_link(base: EvidenceBase, href, use) -> Markup:
     return Markup(f"{name} ({escape(use.kind)})")
 
 
+def level_badge(result) -> Markup:
+    """Level and tier as text (never colour alone), with 'conflicting' spelled out."""
+    if result.level is None:
+        return Markup('<span class="level level-none">No level</span>')
+    tier = escape(result.tier.label)
+    conflict = ' <span class="conflicting">Conflicting evidence</span>' if result.conflicting else ""
+    return Markup(f'<span class="level level-{escape(result.level.id)}">Level {escape(result.level.id)}</span> '
+                  f'<span class="tier tier-{escape(result.tier.id)}">{tier} evidence</span>{conflict}')
+
+
+def trial_papers(base: EvidenceBase, study) -> list:
+    """Other study records reporting the same trial."""
+    return [s for s in base.studies.values() if s.trial and s.trial == study.trial and s.id != study.id]
+
+
 def studies_by_year(base: EvidenceBase) -> list:
     return sorted(base.studies.values(), key=lambda s: (-(base.sources[s.source].year or 0), s.id))
 
 
-GLOBALS = {f.__name__: f for f in (has_pages, design_label, outcome_name, direction_text, use_link, studies_by_year, record_name)}
+GLOBALS = {f.__name__: f for f in (trial_name, trial_papers, has_pages, level_badge, tier_label, design_label, outcome_name, direction_text, use_link, studies_by_year, record_name)}

@@ -16,6 +16,7 @@ from .base import EvidenceBase
 from .cite import References, reference_html, short_label
 from .urls import link, page_path
 from .helpers import GLOBALS
+from .levels import compute, level_rank
 from .uses import citing_records
 
 
@@ -49,12 +50,13 @@ class Renderer:
     def __init__(self, base: EvidenceBase, directory_urls: bool = True):
         self.base, self.directory_urls = base, directory_urls
         self.uses = citing_records(base)
+        self.levels = {c.id: compute(base, c) for t in base.topics.values() for c in t.conclusions}
 
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
              meta: dict | None = None, **context: object) -> Page:
         refs = References(self.base.sources, src, self.directory_urls)
         html = _ENV.get_template(template).render(
-            base=self.base, refs=refs, cite=refs.cite, href=self._href(src), title=title,
+            base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
             label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
         record_file = self.base.file_of(*record) if record else None
         return Page(src, front_matter(title, **(meta or {})) + html, title, record_file)
@@ -63,6 +65,9 @@ class Renderer:
         def href(kind: str, key: str | None = None, anchor: str = "") -> str:
             return link(src, page_path(kind, key), self.directory_urls, anchor)
         return href
+
+    def _href_page(self, src: str) -> Callable[..., str]:
+        return lambda target, anchor="": link(src, target, self.directory_urls, anchor)
 
     def study(self, key: str) -> Page:
         study = self.base.studies[key]
@@ -76,11 +81,31 @@ class Renderer:
         return self.page("source.md.j2", page_path("sources", key), src.title, ("sources", key),
                          source=src, uses=self.uses.get(key, []))
 
-    def index(self, kind: str, template: str, title: str) -> Page:
-        return self.page(template, page_path(kind), title)
+    def index(self, kind: str, template: str, title: str, **context: object) -> Page:
+        return self.page(template, page_path(kind), title, **context)
+
+    def topic(self, key: str) -> Page:
+        topic = self.base.topics[key]
+        levels = {c.id: self.levels[c.id] for c in topic.conclusions}
+        return self.page("topic.md.j2", page_path("topics", key), topic.title, ("topics", key),
+                         topic=topic, levels=levels)
+
+    def topics_index(self) -> Page:
+        topics = sorted(self.base.topics.values(), key=lambda t: (t.order, t.title))
+        overview = sorted(((t, c, self.levels[c.id]) for t in topics for c in t.conclusions),
+                          key=lambda row: (level_rank(row[2]), row[0].order, row[1].id))
+        return self.index("topics", "topics_index.md.j2", "Topics and levels of evidence",
+                          topics=topics, overview=overview, level_rank=level_rank)
+
+    def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
+        """A piece of HTML for a hand-written page, citing into that page's reference list."""
+        return _ENV.get_template(template).render(
+            base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
 
     def all(self) -> dict[str, Page]:
         pages = [self.study(k) for k in self.base.studies] + [self.source(k) for k in self.base.sources]
+        pages += [self.topic(k) for k in self.base.topics] + [self.topics_index()]
         pages += [self.index("studies", "studies_index.md.j2", "Studies"),
                   self.index("sources", "sources_index.md.j2", "Sources")]
         return {p.src: p for p in pages}

@@ -13,7 +13,7 @@ from .citations import resolve
 from .cite import References
 from .errors import EvidenceError
 from .redirects import redirect_files
-from .render import Page, render_site
+from .render import Page, Renderer, render_site
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,10 @@ class Built:
         return self.base.warnings
 
     def cite_page(self, markdown: str, src: str, shown_file: str) -> str:
-        """A hand-written page with its [@key] citations resolved."""
-        return resolve(markdown, References(self.base.sources, src, self.directory_urls), shown_file)
+        """A hand-written page with its markers expanded and [@key] citations resolved."""
+        refs = References(self.base.sources, src, self.directory_urls)
+        markdown = expand_markers(markdown, Renderer(self.base, self.directory_urls), src, refs)
+        return resolve(markdown, refs, shown_file)
 
     def extra_files(self) -> dict[str, str]:
         """Files beside the pages: redirects for old URLs."""
@@ -39,6 +41,18 @@ class Built:
             path = site_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+
+
+# Markers a hand-written page may contain, each replaced by generated HTML.
+MARKERS = {"<!-- evidence:levels -->": "levels_table.md.j2"}
+
+
+def expand_markers(markdown: str, renderer: Renderer, src: str, refs: References) -> str:
+    for marker, template in MARKERS.items():
+        if marker in markdown and renderer.base.scheme is not None:
+            html = renderer.fragment(template, src, refs, scheme=renderer.base.scheme)
+            markdown = markdown.replace(marker, html)
+    return markdown
 
 
 def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True) -> Built:
