@@ -38,7 +38,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except EvidenceCheckFailed as failed:
         raise PluginError(str(failed)) from None
     for warning in built.warnings:
-        log.warning(str(warning))
+        # Printed, not logged: a warning must not fail a --strict build.
+        print(f"WARNING -  {warning}", file=sys.stderr)
     _state["built"] = built
     config.watch.append(str(root / "evidence"))
     return config
@@ -66,6 +67,13 @@ def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: F
         return built.cite_page(markdown, page.file.src_uri, f"{_docs_rel(config)}/{page.file.src_uri}")
     except EvidenceCheckFailed as failed:
         raise PluginError(str(failed)) from None
+
+
+def on_page_content(html: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+    """Mark each cited paragraph of a hand-written page as a claim (data-claim)."""
+    if page.file.src_uri in _state["built"].pages:
+        return html
+    return _state["built"].mark_claims(html)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

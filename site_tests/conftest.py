@@ -77,3 +77,14 @@ def mini_site(tmp_path: Path) -> FixtureSite:
     shutil.copytree(FIXTURES / "mini", root)
     (root / "mkdocs.yml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
     return FixtureSite(root)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory) -> Path:
+    """The repository's own site, built once per test session into a temporary folder."""
+    out = tmp_path_factory.mktemp("real") / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return out

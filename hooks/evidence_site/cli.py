@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from .base import load_base
+from .claimcheck import verify_site
+from .lint import content_pages
+from .site import check_content
 from .errors import EvidenceCheckFailed
 from .schema import write_schemas
 
@@ -13,6 +17,11 @@ from .schema import write_schemas
 def _check(args: argparse.Namespace) -> int:
     try:
         base = load_base(Path(args.evidence))
+        content = Path(args.content)
+        problems = check_content(base, content_pages(content), args.content.rstrip("/"))
+        if any(not p.warning for p in problems):
+            raise EvidenceCheckFailed([p for p in problems if not p.warning])
+        base = replace(base, warnings=base.warnings + tuple(problems))
     except EvidenceCheckFailed as failed:
         for error in failed.errors:
             print(str(error))
@@ -31,14 +40,26 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _verify_site(args: argparse.Namespace) -> int:
+    report = verify_site(Path(args.site))
+    for problem in report.problems:
+        print(problem)
+    print(f"Checked {report.claims} claims and {report.citations} citations on {report.pages} pages: "
+          f"{len(report.problems)} problem(s).", file=sys.stderr)
+    return 1 if report.problems or not report.pages else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="evidence-site", description="Check and maintain the evidence records.")
     parser.add_argument("--evidence", default="evidence", help="the evidence folder (default: ./evidence)")
+    parser.add_argument("--content", default="content", help="hand-written pages to lint (default: ./content)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate every record and print every problem as file:line: field: message")
     sub.add_parser("schema", help="regenerate the JSON Schemas in evidence/_schemas/")
+    verify = sub.add_parser("verify-site", help="check every claim in a built site cites a reference with a locator")
+    verify.add_argument("site", nargs="?", default="site")
     args = parser.parse_args(argv)
-    return {"check": _check, "schema": _schema}[args.command](args)
+    return {"check": _check, "schema": _schema, "verify-site": _verify_site}[args.command](args)
 
 
 if __name__ == "__main__":

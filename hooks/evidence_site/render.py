@@ -17,7 +17,7 @@ from .cite import References, reference_html, short_label
 from .urls import link, page_path
 from .helpers import GLOBALS
 from .levels import compute, level_rank
-from .uses import citing_records
+from .uses import Use, citing_records
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,12 @@ def front_matter(title: str, **extra: object) -> str:
 class Renderer:
     """Renders every page of one evidence base."""
 
-    def __init__(self, base: EvidenceBase, directory_urls: bool = True):
+    def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None):
         self.base, self.directory_urls = base, directory_urls
         self.uses = citing_records(base)
+        for src, (title, keys) in sorted((page_uses or {}).items()):
+            for key in keys:
+                self.uses.setdefault(key, []).append(Use("pages", src, (title,)))
         self.levels = {c.id: compute(base, c) for t in base.topics.values() for c in t.conclusions}
 
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
@@ -111,6 +114,6 @@ class Renderer:
         return {p.src: p for p in pages}
 
 
-def render_site(base: EvidenceBase, directory_urls: bool = True) -> dict[str, Page]:
-    """Every generated page of the site."""
-    return Renderer(base, directory_urls).all()
+def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None) -> dict[str, Page]:
+    """Every generated page of the site; page_uses adds hand-written pages to the backlinks."""
+    return Renderer(base, directory_urls, page_uses).all()

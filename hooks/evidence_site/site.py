@@ -5,13 +5,17 @@ then asks the result for pages, citations in hand-written pages, and files to wr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .base import EvidenceBase, load_base
 from .citations import resolve
+from .claimmarks import mark_claims
 from .cite import References
-from .errors import EvidenceError
+from .errors import EvidenceCheckFailed, EvidenceError
+from .lint import cited_keys, content_pages, lint_page, page_title
+from .uses import citing_records
 from .redirects import redirect_files
 from .render import Page, Renderer, render_site
 
@@ -31,6 +35,10 @@ class Built:
         refs = References(self.base.sources, src, self.directory_urls)
         markdown = expand_markers(markdown, Renderer(self.base, self.directory_urls), src, refs)
         return resolve(markdown, refs, shown_file)
+
+    def mark_claims(self, html: str) -> str:
+        """Rendered hand-written page with data-claim on every element that carries a citation."""
+        return mark_claims(html)
 
     def extra_files(self) -> dict[str, str]:
         """Files beside the pages: redirects for old URLs."""
@@ -55,7 +63,27 @@ def expand_markers(markdown: str, renderer: Renderer, src: str, refs: References
     return markdown
 
 
+def check_content(base: EvidenceBase, pages: dict[str, str], shown_dir: str) -> list[EvidenceError]:
+    """Unknown citations and uncited claims in hand-written pages, and sources nothing cites."""
+    problems = [e for src, md in pages.items() for e in lint_page(md, f"{shown_dir}/{src}", base.sources)]
+    cited = {key for md in pages.values() for key in cited_keys(md)} | set(citing_records(base))
+    for key in sorted(set(base.sources) - cited):
+        file, line = base.where("sources", key)
+        problems.append(EvidenceError(file, line, "", f"source '{key}' is not cited anywhere",
+                                      "cite it from a record or page, or remove it", warning=True))
+    return problems
+
+
 def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True) -> Built:
     """Load, check and render; raises EvidenceCheckFailed listing every problem."""
-    base = load_base(Path(evidence_dir))
-    return Built(base, render_site(base, directory_urls), directory_urls)
+    evidence_dir = Path(evidence_dir)
+    base = load_base(evidence_dir)
+    pages = content_pages(Path(docs_dir) if docs_dir else None)
+    shown = os.path.relpath(docs_dir, evidence_dir.resolve().parent).replace(os.sep, "/") if docs_dir else "content"
+    problems = check_content(base, pages, shown)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise EvidenceCheckFailed(errors)
+    base = replace(base, warnings=base.warnings + tuple(p for p in problems if p.warning))
+    page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
+    return Built(base, render_site(base, directory_urls, page_uses), directory_urls)
