@@ -7,6 +7,7 @@ guess it, the fix.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -23,10 +24,10 @@ class EvidenceError(Exception):
     warning: bool = False
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:"
-        field = f" {self.field}:" if self.field else ""
-        hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}{field} {self.message}{hint}"
+        where = f"{visible(self.file)}:{self.line}:"
+        field = f" {visible(self.field)}:" if self.field else ""
+        hint = f" ({visible(self.hint)})" if self.hint else ""
+        return f"{where}{field} {visible(self.message)}{hint}"
 
     def __hash__(self) -> int:
         return hash(str(self))
@@ -38,6 +39,25 @@ class EvidenceCheckFailed(Exception):
     def __init__(self, errors: Sequence[EvidenceError]):
         self.errors = sorted(errors, key=lambda e: (e.file, e.line, e.field, e.message))
         super().__init__("\n".join(str(e) for e in self.errors))
+
+
+def visible(text: str) -> str:
+    """Text with control and format characters escaped (\\n, \\x1b, \\u202e).
+
+    File names, keys and values in messages come from strangers: a newline would split the one-line
+    error, an escape sequence would repaint the editor's terminal, a bidi override would hide text.
+    """
+    return "".join(ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else ch.encode("unicode_escape").decode()
+                   for ch in text)
+
+
+def non_ascii_hint(text: object) -> str:
+    """Name the first non-ASCII character of an id: Cyrillic 'а' looks exactly like Latin 'a'."""
+    ch = next((c for c in str(text) if not c.isascii()), None)
+    if ch is None:
+        return ""
+    name = unicodedata.name(ch, "unnamed character")
+    return f"'{ch}' is {name} (U+{ord(ch):04X}), not an ASCII letter: retype it"
 
 
 def field_path(loc: Iterable[object]) -> str:
