@@ -9,12 +9,14 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import yamlfile
-from .errors import EvidenceError, did_you_mean
+from .errors import EvidenceCheckFailed, EvidenceError, did_you_mean, non_ascii_hint
 from .models import ID_PATTERN, KINDS, SINGLE_FILES, Record
 from .validate import translate
 
 SCHEMA_DIR = "_schemas"
 _ID_RE = re.compile(ID_PATTERN)
+# Ids whose page would take the place of another page (a record's page is <kind>/<id>).
+RESERVED_IDS = {"index"}
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,10 @@ def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[Evide
         name = entry.name
         if name.startswith(".") or name == SCHEMA_DIR or name.lower().startswith("readme"):
             continue
-        if entry.is_dir() and name in KINDS:
+        if entry.is_symlink():  # a link could point anywhere on the machine that builds
+            errors.append(EvidenceError(_show(entry), 1, "", "symbolic links are not allowed",
+                                        "commit the folder or file itself"))
+        elif entry.is_dir() and name in KINDS:
             for f in sorted(entry.iterdir()):
                 if f.name.startswith(".") or f.name.lower().startswith("readme"):
                     continue
@@ -65,11 +70,11 @@ def load_file(kind: str, path: Path) -> Loaded:
     if path.suffix != ".yaml":
         hint = f"rename it to {path.stem}.yaml" if path.suffix in (".yml", ".YAML") else "records are .yaml files"
         raise _Many([EvidenceError(shown, 1, "", "not a .yaml record file", hint)])
-    if not _ID_RE.match(path.stem):
+    if not _ID_RE.fullmatch(path.stem):  # fullmatch: '$' alone would accept a trailing newline
         raise _Many([EvidenceError(shown, 1, "", f"file name '{path.stem}' is not a valid id",
-                                   "use lower-case ASCII letters, digits and single hyphens")])
+                                   non_ascii_hint(path.stem) or "use lower-case ASCII letters, digits and single hyphens")])
     try:
-        data, lines = yamlfile.parse(yamlfile.decode(path.read_bytes(), shown), shown)
+        data, lines = yamlfile.parse(yamlfile.read(path, shown), shown)
     except EvidenceError as err:
         raise _Many([err]) from None
     model = KINDS.get(kind) or SINGLE_FILES[kind]
@@ -80,9 +85,8 @@ def load_file(kind: str, path: Path) -> Loaded:
     return Loaded(kind, record, shown, lines)
 
 
-class _Many(Exception):
-    def __init__(self, errors: list[EvidenceError]):
-        self.errors = errors
+class _Many(EvidenceCheckFailed):
+    """The errors of one file (an EvidenceCheckFailed, so callers of load_file need catch one type only)."""
 
 
 def load_all(evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
@@ -106,6 +110,9 @@ def load_all(evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
         elif item.record.id != path.stem:
             errors.append(EvidenceError(item.file, line, "id", f"id '{item.record.id}' does not match the file name",
                                         f"rename the file to {item.record.id}.yaml or set id: {path.stem}"))
+        elif item.record.id in RESERVED_IDS:
+            errors.append(EvidenceError(item.file, line, "id", f"id '{item.record.id}' is reserved",
+                                        f"{item.kind}/{item.record.id} is the page that lists every record; choose another id"))
         else:
             loaded.append(item)
     return loaded, errors
