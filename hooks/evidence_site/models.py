@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -57,7 +57,7 @@ class Source(Record, Reviewed):
     authors: list[ShortText] = Field(default_factory=list, description="'Surname Initials', in order; end with 'et al.' if incomplete")
     title: Text
     container: Optional[ShortText] = Field(None, description="Journal, publisher or site")
-    year: Optional[Annotated[int, Field(ge=1800, le=2100)]] = None
+    year: Optional[Annotated[StrictInt, Field(ge=1800, le=2100)]] = None
     volume: Optional[ShortText] = None
     issue: Optional[ShortText] = None
     pages: Optional[ShortText] = None
@@ -77,7 +77,7 @@ class Source(Record, Reviewed):
 
 class Pedro(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    score: Annotated[int, Field(ge=0, le=10)]
+    score: Annotated[StrictInt, Field(ge=0, le=10)]
     source: Key = Field(description="Source that gives the score (PEDro database, a review)")
     verified: bool = Field(False, description="Seen on the PEDro database itself")
 
@@ -114,8 +114,8 @@ class Study(Record, Reviewed):
     design: Key = Field(description="Design id from the level scheme (rct, cohort, ...)")
     design_detail: Optional[ShortText] = None
     pedro: Optional[Pedro] = None
-    n_initial: Optional[Annotated[int, Field(ge=0, le=10_000_000)]] = None
-    n_final: Optional[Annotated[int, Field(ge=0, le=10_000_000)]] = None
+    n_initial: Optional[Annotated[StrictInt, Field(ge=0, le=10_000_000)]] = None
+    n_final: Optional[Annotated[StrictInt, Field(ge=0, le=10_000_000)]] = None
     population: Optional[Text] = None
     interventions: list[Intervention] = Field(default_factory=list)
     comparator: Optional[ShortText] = None
@@ -124,7 +124,7 @@ class Study(Record, Reviewed):
     findings: list[Finding] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
     tags: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list)
-    aliases: list[Annotated[str, Field(pattern=r"^/[^\s<>\"'#?]*$", max_length=300)]] = Field(
+    aliases: list[Annotated[str, Field(pattern=r"^/[^\s<>\"'#?\\]*$", max_length=300)]] = Field(
         default_factory=list, description="Old URLs (site-absolute paths) that must redirect here")
 
 
@@ -154,7 +154,7 @@ class Conclusion(BaseModel):
 
 class Topic(Record, Reviewed):
     title: ShortText
-    order: int = 100
+    order: StrictInt = 100
     summary: Optional[Text] = None
     key_points: list[Claim] = Field(default_factory=list)
     conclusions: list[Conclusion] = Field(default_factory=list)
@@ -203,7 +203,7 @@ class ThresholdSet(Record, Reviewed):
     authority: ShortText
     status: Literal["current", "superseded", "no-thresholds"]
     unit: Literal["nmol/L", "ng/mL"]
-    order: int = 100
+    order: StrictInt = 100
     summary: Claim
     bands: list[Band] = Field(default_factory=list)
 
@@ -214,13 +214,13 @@ class ClaimCheck(Record, Reviewed):
     verdict: Literal["supported", "partly-supported", "contradicted", "no-source-found"]
     explanation: Text
     sources: Sources
-    order: int = 100
+    order: StrictInt = 100
 
 
 class Outcome(Record):
     name: ShortText
     description: Optional[Text] = None
-    order: int = 100
+    order: StrictInt = 100
 
 
 class Glossary(Record):
@@ -245,7 +245,7 @@ class LevelRule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     designs: Annotated[list[Key], Field(min_length=1)]
     quality: Literal["high", "any"] = "any"
-    min_trials: Annotated[int, Field(ge=1)] = 1
+    min_trials: Annotated[StrictInt, Field(ge=1)] = 1
 
 
 class Level(BaseModel):
@@ -259,7 +259,7 @@ class Level(BaseModel):
 class LevelScheme(Record):
     name: ShortText
     sources: Sources
-    pedro_threshold: Annotated[int, Field(ge=0, le=10)]
+    pedro_threshold: Annotated[StrictInt, Field(ge=0, le=10)]
     tiers: Annotated[list[Tier], Field(min_length=1)]
     designs: Annotated[list[Design], Field(min_length=1)]
     levels: Annotated[list[Level], Field(min_length=1)]

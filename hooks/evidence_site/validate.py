@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import EvidenceError, did_you_mean, field_path
+from .errors import EvidenceError, did_you_mean, field_path, non_ascii_hint
 
 _PATTERN_HELP = {
     "pmid": ("is not a PubMed id", "digits only, e.g. '21400196'"),
@@ -14,7 +14,7 @@ _PATTERN_HELP = {
     "doi": ("is not a DOI", "write it without https://doi.org/, e.g. '10.1007/s00415-011-5980-6'"),
     "registry": ("is not a ClinicalTrials.gov id", "e.g. 'NCT00785473'"),
     "url": ("is not an http(s) URL", "links must start with https:// or http://"),
-    "aliases": ("is not a site path", "an old URL path starting with '/', without spaces, quotes, '?' or '#'"),
+    "aliases": ("is not a site path", "an old URL path starting with '/', without spaces, quotes, backslashes, '?' or '#'"),
 }
 _ID_HELP = ("is not a valid id", "use lower-case ASCII letters, digits and single hyphens, e.g. 'kampman-2012'")
 
@@ -53,6 +53,19 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _type_hint(kind: str, value: Any) -> str:
+    """YAML guesses types from spelling; say how to spell the intended one."""
+    if value is None:
+        return "the field is empty: give it a value or delete the line"
+    if kind == "string_type" and isinstance(value, bool):
+        return "YAML reads yes, no, on, off, true and false as true/false: put the text in quotes"
+    if kind == "string_type" and isinstance(value, (int, float)):
+        return "put it in quotes to keep it as text"
+    if kind == "int_type" and isinstance(value, str):
+        return "write the number without quotes"
+    return ""
+
+
 def translate(exc: ValidationError, model: type[BaseModel], file: str, lines: dict[tuple, int]) -> list[EvidenceError]:
     """One EvidenceError per pydantic error, in the editor's words."""
     out = []
@@ -69,11 +82,13 @@ def translate(exc: ValidationError, model: type[BaseModel], file: str, lines: di
         elif kind == "string_pattern_mismatch":
             what, hint = _PATTERN_HELP.get(name, _ID_HELP)
             message = f"{_short(err['input'])} {what}"
+            hint = non_ascii_hint(err["input"]) or hint
         elif kind == "too_short" and name in ("sources", "details_sources"):
             message, hint = "a claim needs at least one source", "list the id of a source record"
         elif kind in ("model_type", "dict_type"):
             message = f"expected a mapping of fields, got {_short(err['input'])}"
         elif "input" in err and kind not in ("too_short", "too_long"):
             message = f"{err['msg']}, got {_short(err['input'])}"
+            hint = _type_hint(kind, err["input"])
         out.append(EvidenceError(file, line_for(lines, loc), field_path(loc), message, hint))
     return out
