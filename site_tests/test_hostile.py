@@ -1,0 +1,185 @@
+"""Hostile input: every bad record is refused with exact one-line errors, by the core, by the
+editors' command and by the strict MkDocs build, and a failed build leaves no site behind.
+
+The corpus is site_tests/hostile/<case>/: the bad file(s) under evidence/ (laid over a copy of the
+mini fixture) and expected.txt, whose '#' lines say why the case is there and whose other lines
+are the exact errors, in the order the tools print them. A few cases cannot live in git as files
+(a file over the size limit, symbolic links, a folder named like a record, a newline in a file
+name); they are made by GENERATED below.
+
+Text containing HTML or script is not an error: it is valid text that must render inert, which
+test_inert_text.py proves in a browser. URLs are different: url fields allow http(s) only, so
+javascript: and data: URLs are errors here (cases url-javascript, url-data).
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from conftest import CONFIG, FIXTURES, ROOT
+from evidence_site.base import load_base
+from evidence_site.errors import EvidenceCheckFailed
+from evidence_site.yamlfile import MAX_BYTES
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    setup: Callable[[Path], None]  # writes the bad input into a copy of the mini project
+    expected: tuple[str, ...]
+
+
+def _folder_case(folder: Path) -> Case:
+    lines = folder.joinpath("expected.txt").read_text(encoding="utf-8").splitlines()
+    expected = tuple(line for line in lines if line and not line.startswith("#"))
+    assert expected, f"{folder}/expected.txt lists no error"
+    return Case(folder.name, lambda project: shutil.copytree(folder / "evidence", project / "evidence", dirs_exist_ok=True),
+                expected)
+
+
+def _write(rel: str, data: bytes | str) -> Callable[[Path], None]:
+    def setup(project: Path) -> None:
+        path = project / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    return setup
+
+
+def _symlink(rel: str, target: str) -> Callable[[Path], None]:
+    def setup(project: Path) -> None:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        (project / rel).symlink_to(target)
+    return setup
+
+
+def _folder(rel: str) -> Callable[[Path], None]:
+    return lambda project: (project / rel).mkdir(parents=True)
+
+
+_SOURCE = "id: paper-x\nkind: web-page\ntitle: T\nurl: https://example.org/x\n"
+_TOO_BIG = MAX_BYTES + 1
+GENERATED = [
+    # A multi-megabyte paste is refused by size before it is read or parsed.
+    Case("file-too-large", _write("evidence/sources/paper-x.yaml", _SOURCE + "note: " + "x" * (_TOO_BIG - len(_SOURCE) - 7) + "\n"),
+         (f"evidence/sources/paper-x.yaml:1: file is {_TOO_BIG:,} bytes, more than the limit of {MAX_BYTES:,} "
+          "(split it or remove pasted material)",)),
+    # A symlink in a pull request could make the build read (and publish) any file of the machine.
+    Case("symlink-file", _symlink("evidence/sources/paper-x.yaml", "/etc/passwd"),
+         ("evidence/sources/paper-x.yaml:1: symbolic links are not allowed (commit the record file itself)",)),
+    Case("symlink-dangling", _symlink("evidence/sources/paper-x.yaml", "/nonexistent/record.yaml"),
+         ("evidence/sources/paper-x.yaml:1: symbolic links are not allowed (commit the record file itself)",)),
+    Case("symlink-folder", _symlink("evidence/agents", "/etc"),
+         ("evidence/agents:1: symbolic links are not allowed (commit the folder or file itself)",)),
+    # Before: IsADirectoryError traceback.
+    Case("folder-named-like-a-record", _folder("evidence/sources/paper-x.yaml"),
+         ("evidence/sources/paper-x.yaml:1: not a regular file (a record is one .yaml file)",)),
+    # Before: the id pattern's '$' accepted the trailing newline and the error broke over two lines.
+    Case("newline-in-file-name", _write("evidence/sources/paper-x\n.yaml", _SOURCE),
+         ("evidence/sources/paper-x\\n.yaml:1: file name 'paper-x\\n' is not a valid id "
+          "(use lower-case ASCII letters, digits and single hyphens)",)),
+]
+
+CASES = [_folder_case(f) for f in sorted(HOSTILE.iterdir()) if f.is_dir()] + GENERATED
+IDS = [case.name for case in CASES]
+
+
+def make_project(root: Path, case: Case | None = None) -> Path:
+    """A copy of the mini fixture project with the case's bad input laid over it."""
+    shutil.copytree(FIXTURES / "mini", root)
+    (root / "mkdocs.yml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
+    if case:
+        case.setup(root)
+    return root
+
+
+def run_cli(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "evidence_site", "--evidence", "evidence", "check"],
+                          cwd=project, env=ENV, capture_output=True, text=True, timeout=120)
+
+
+def run_build(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
+                          cwd=project, env=ENV, capture_output=True, text=True, timeout=300)
+
+
+@dataclass(frozen=True)
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class Runs:
+    project: Path
+    cli: Result
+    build: Result
+
+
+CLI_ARGS = ("evidence_site", ["--evidence", "evidence", "check"])
+BUILD_ARGS = ("mkdocs", ["build", "--strict", "-f", "mkdocs.yml"])
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Runs]:
+    """Every case through both real commands, each run a process of its own (see forkrun.py)."""
+    base = tmp_path_factory.mktemp("hostile")
+    projects = [make_project(base / case.name, case) for case in CASES]
+    jobs = [{"module": module, "args": args, "cwd": str(project),
+             "stdout": str(base / f"{project.name}.{module}.out"), "stderr": str(base / f"{project.name}.{module}.err")}
+            for project in projects for module, args in (CLI_ARGS, BUILD_ARGS)]
+    done = subprocess.run([sys.executable, str(Path(__file__).with_name("forkrun.py"))], input=json.dumps(jobs),
+                          env=ENV, capture_output=True, text=True, timeout=600, check=True)
+    statuses = iter(zip(json.loads(done.stdout), jobs))
+
+    def result() -> Result:
+        status, job = next(statuses)
+        return Result(status, Path(job["stdout"]).read_text(encoding="utf-8"), Path(job["stderr"]).read_text(encoding="utf-8"))
+
+    return {case.name: Runs(project, result(), result()) for case, project in zip(CASES, projects)}
+
+
+def test_the_corpus_is_large_enough():
+    assert len(CASES) >= 40, len(CASES)
+    print(f"\nhostile corpus: {len(CASES)} cases ({len(CASES) - len(GENERATED)} folders, {len(GENERATED)} generated)")
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_core_refuses_with_the_exact_lines(case, tmp_path):
+    project = make_project(tmp_path / "project", case)
+    with pytest.raises(EvidenceCheckFailed) as failed:
+        load_base(project / "evidence")
+    assert [str(e) for e in failed.value.errors] == list(case.expected)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_editor_command_prints_the_lines_and_fails(case, runs):
+    cli = runs[case.name].cli
+    assert cli.returncode == 1, cli
+    assert cli.stdout.splitlines() == list(case.expected)
+    assert cli.stderr.strip() == f"{len(case.expected)} problem(s) found.", cli.stderr
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_strict_build_fails_with_the_lines_and_leaves_no_site(case, runs):
+    run = runs[case.name]
+    assert run.build.returncode != 0
+    assert "Traceback" not in run.build.stderr, run.build.stderr
+    # MkDocs prefixes the first line of a message with its level; later lines come bare.
+    printed = [re.sub(r"^ERROR\s+-\s+", "", line) for line in run.build.stderr.splitlines()]
+    missing = [line for line in case.expected if line not in printed]
+    assert not missing, run.build.stderr
+    assert not (run.project / "site").exists(), "a failed build must not leave a site behind"
+    assert not list(run.project.glob(".site*")), "a failed build must not leave a staging folder behind"
