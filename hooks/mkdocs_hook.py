@@ -17,11 +17,12 @@ from mkdocs.structure.pages import Page as MkPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package lives beside this file
 
-from evidence_site import site  # noqa: E402
+from evidence_site import publish, site  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
+_run: dict = {}  # one `mkdocs build` command: where the site goes, and whether it succeeded
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -42,7 +43,35 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         print(f"WARNING -  {warning}", file=sys.stderr)
     _state["built"] = built
     config.watch.append(str(root / "evidence"))
+    if _run.get("stage") and "site_dir" not in _run:
+        # Write the build beside site/ and swap it in at the end (see publish.py).
+        _run["site_dir"], _run["config"] = Path(config.site_dir), config
+        config.site_dir = str(publish.staging_dir(Path(config.site_dir)))
     return config
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """`build` and `gh-deploy` publish all at once; `serve` keeps its own temporary folder."""
+    _run.clear()
+    _run["stage"] = command in ("build", "gh-deploy")
+
+
+def on_build_error(error: Exception) -> None:
+    """Any failure, including strict mode's warnings count: drop the staged build."""
+    _run["failed"] = True
+
+
+def on_shutdown() -> None:
+    """Publish the staged build if it succeeded; otherwise site/ stays as it was."""
+    if "site_dir" in _run:
+        staging, config = Path(_run["config"].site_dir), _run["config"]
+        if _run.get("done") and not _run.get("failed"):
+            publish.publish(staging, _run["site_dir"])
+            log.info(f"Published the build to {_run['site_dir']}")
+        else:
+            publish.discard(staging)
+        config.site_dir = str(_run["site_dir"])  # gh-deploy reads it after shutdown
+    _run.clear()
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -79,6 +108,7 @@ def on_page_content(html: str, page: MkPage, config: MkDocsConfig, files: Files)
 def on_post_build(config: MkDocsConfig) -> None:
     """Write redirects for old URLs and the open-data exports."""
     _state["built"].write_extras(Path(config.site_dir))
+    _run["done"] = True
 
 
 def _docs_rel(config: MkDocsConfig) -> str:

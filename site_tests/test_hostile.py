@@ -183,3 +183,63 @@ def test_strict_build_fails_with_the_lines_and_leaves_no_site(case, runs):
     assert not missing, run.build.stderr
     assert not (run.project / "site").exists(), "a failed build must not leave a site behind"
     assert not list(run.project.glob(".site*")), "a failed build must not leave a staging folder behind"
+
+
+# --- a failed build never leaves a half-updated site ---------------------------------------------
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _break_a_record(project: Path) -> None:
+    """Fails in on_config, before MkDocs writes anything."""
+    path = project / "evidence/studies/paper-a.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("n_initial: 40", "n_initial: -40"), encoding="utf-8")
+
+
+def _add_a_broken_link(project: Path) -> None:
+    """A strict-mode warning: MkDocs aborts only after it has written every file."""
+    with (project / "content/index.md").open("a", encoding="utf-8") as page:
+        page.write("\nA new sentence with a [broken link](nowhere.md).\n")
+
+
+FAILURES = {"bad-record": _break_a_record, "strict-warning": _add_a_broken_link}
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_a_failed_build_of_a_fresh_project_leaves_no_site(tmp_path, failure):
+    project = make_project(tmp_path / "project")
+    FAILURES[failure](project)
+    result = run_build(project)
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert not (project / "site").exists()
+    assert sorted(p.name for p in project.iterdir()) == ["content", "evidence", "mkdocs.yml"], "no staging folder left"
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(tmp_path, failure):
+    project = make_project(tmp_path / "project")
+    assert run_build(project).returncode == 0
+    before = _files(project / "site")
+    assert "index.html" in before
+    FAILURES[failure](project)
+    result = run_build(project)
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    assert _files(project / "site") == before, "a failed build changed the published site"
+    assert sorted(p.name for p in project.iterdir()) == ["content", "evidence", "mkdocs.yml", "site"]
+
+
+def test_a_good_build_replaces_the_site_and_keeps_its_hidden_entries(tmp_path):
+    """MkDocs never deletes hidden entries of site/ (a deploy checkout's .git); neither do we."""
+    project = make_project(tmp_path / "project")
+    assert run_build(project).returncode == 0
+    (project / "site/.git").mkdir()
+    (project / "site/.git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (project / "site/stale.html").write_text("from an older build")
+    with (project / "content/index.md").open("a", encoding="utf-8") as page:
+        page.write("\nA sentence added later.\n")
+    assert run_build(project).returncode == 0
+    assert "A sentence added later." in (project / "site/index.html").read_text(encoding="utf-8")
+    assert (project / "site/.git/HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert not (project / "site/stale.html").exists()
+    assert oct((project / "site").stat().st_mode & 0o777) != oct(0o700), "the published site must stay readable"
