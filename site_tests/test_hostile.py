@@ -19,15 +19,19 @@ import re
 import shutil
 import subprocess
 import sys
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pytest
+from pydantic import BaseModel
 
 from conftest import CONFIG, FIXTURES, ROOT
 from evidence_site.base import load_base
+from evidence_site.checks import REFERENCES
 from evidence_site.errors import EvidenceCheckFailed
+from evidence_site.models import ID_PATTERN, KINDS, SINGLE_FILES, Design, Tier
 from evidence_site.yamlfile import MAX_BYTES
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
@@ -243,3 +247,77 @@ def test_a_good_build_replaces_the_site_and_keeps_its_hidden_entries(tmp_path):
     assert (project / "site/.git/HEAD").read_text() == "ref: refs/heads/gh-pages\n"
     assert not (project / "site/stale.html").exists()
     assert oct((project / "site").stat().st_mode & 0o777) != oct(0o700), "the published site must stay readable"
+
+
+# --- reference cycles ------------------------------------------------------------------------------
+
+def _annotation_models(annotation) -> list[type[BaseModel]]:
+    """Every pydantic model inside an annotation such as Optional[list[Finding]]."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _annotation_models(arg)]
+
+
+def _is_key(annotation, metadata=()) -> bool:
+    """Does the annotation hold ids (the Key pattern), e.g. Key, Optional[Key] or list[Key]?"""
+    for meta in [*metadata, *getattr(annotation, "__metadata__", ())]:
+        if getattr(meta, "pattern", None) == ID_PATTERN or _is_key(None, getattr(meta, "metadata", ())):
+            return True
+    return any(_is_key(arg) for arg in typing.get_args(annotation))
+
+
+def _reference_edges() -> dict[str, set[str]]:
+    """Record kind (or level-scheme part) → the kinds its fields refer to, read from the models."""
+    parts = {"designs": Design, "tiers": Tier}
+    edges: dict[str, set[str]] = {}
+    for kind, model in {**KINDS, **SINGLE_FILES, **parts}.items():
+        todo, seen, targets = [model], set(), set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for name, field in current.model_fields.items():
+                nested = _annotation_models(field.annotation)
+                todo += nested
+                if name in REFERENCES and not nested:
+                    targets.add(REFERENCES[name])
+                elif _is_key(field.annotation, field.metadata) and not nested:
+                    assert name in NOT_REFERENCES, (
+                        f"{current.__name__}.{name} holds ids but checks.REFERENCES does not list it: "
+                        "an unchecked reference")
+        edges[kind] = targets
+    return edges
+
+
+# Fields that hold ids but name no record, so they cannot take part in a cycle.
+NOT_REFERENCES = {
+    "id": "the record's (or a conclusion's, tier's, design's) own id",
+    "trial": "a shared key several studies carry; it names no record",
+    "property": "a comparison row names a property inside agent records, not a record",
+}
+
+
+def test_no_reference_can_form_a_cycle():
+    """Checked: can records refer to each other in a cycle (a → b → a)? No, by construction.
+
+    The reference fields (checks.REFERENCES) go one way only:
+    topics → studies, agents, outcomes, sources; studies → sources, agents, outcomes, designs;
+    claims, thresholds, agents, schemes → sources; comparisons → agents, outcomes;
+    sources, outcomes, designs and tiers refer to nothing. No kind refers to its own kind. So no
+    cycle is possible and checks.py needs no cycle detection. If a new field ever lets records
+    refer back (say a study that 'replicates' another study), this test fails: then add cycle
+    detection to checks.py with a one-line error for each cycle, and a corpus case.
+    """
+    edges = _reference_edges()
+    order: list[str] = []
+    remaining = {kind: set(targets) & set(edges) for kind, targets in edges.items()}
+    while remaining:
+        leaves = sorted(kind for kind, targets in remaining.items() if not targets - set(order))
+        assert leaves, f"reference cycle possible among {sorted(remaining)}: {remaining}"
+        order += leaves
+        for kind in leaves:
+            del remaining[kind]
+    assert all(kind not in targets for kind, targets in edges.items()), "a kind refers to its own kind"
+    assert edges["sources"] == set() and edges["studies"] >= {"sources", "designs", "outcomes", "agents"}
+    print("\nreference order (each kind refers only to kinds before it):", " < ".join(order))
