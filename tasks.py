@@ -22,7 +22,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 LOCKS = [ROOT / "requirements.lock", ROOT / "pyproject.toml"]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
+ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
 
 
 def run(*cmd: object, **kw) -> None:
@@ -45,14 +45,21 @@ def ensure_venv() -> None:
     stamp.write_text(digest)
 
 
-def ensure_chromium() -> None:
-    """Browser tests use Debian's chromium; install it when we can (root), else they say why they skip."""
-    if shutil.which("chromium") or os.environ.get("SKIP_BROWSER_INSTALL"):
+# Programs the tests need from outside Python, and the Debian package that provides each:
+# the browser tests drive chromium; the HTML checker (vnu.jar) runs on Java.
+TEST_PROGRAMS = {"chromium": "chromium", "java": "default-jre-headless"}
+
+
+def ensure_test_programs() -> None:
+    """Install missing test programs when we can (root with apt), else their tests say why they skip."""
+    missing = [package for program, package in TEST_PROGRAMS.items() if not shutil.which(program)]
+    if not missing or os.environ.get("SKIP_BROWSER_INSTALL"):
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         quiet = {"stdout": subprocess.DEVNULL}
+        os.makedirs("/usr/share/man/man1", exist_ok=True)  # openjdk's postinst fails without it on slim images
         run("apt-get", "update", "-qq", **quiet)
-        run("apt-get", "install", "-y", "-qq", "chromium", **quiet)
+        run("apt-get", "install", "-y", "-qq", *missing, **quiet)
 
 
 def main(argv: list[str]) -> None:
@@ -68,7 +75,7 @@ def main(argv: list[str]) -> None:
     elif command == "check":
         run(BIN / "evidence-site", "check", *argv[1:])
     else:
-        ensure_chromium()
+        ensure_test_programs()
         run(PY, "-m", "pytest", *argv[1:])
 
 
