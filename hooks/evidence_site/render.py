@@ -40,8 +40,15 @@ _ENV.globals.update(GLOBALS)
 def front_matter(title: str, **extra: object) -> str:
     """YAML front matter written as JSON values, so no record text can break out of it."""
     lines = [f"title: {json.dumps(escape(title))}"]
-    lines += [f"{key}: {json.dumps(value)}" for key, value in extra.items() if value]
+    # Material prints front-matter text (title, tags) into the page unescaped: escape it here.
+    lines += [f"{key}: {json.dumps(_escaped(value))}" for key, value in extra.items() if value]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return escape(value)
+    return [_escaped(item) for item in value] if isinstance(value, (list, tuple)) else value
 
 
 class Renderer:
