@@ -1,0 +1,326 @@
+"""Text fields render as text: HTML, script and Markdown in any text field of any record stay inert.
+
+HTML in a text field is not an error (a title may quote '<5 ng/mL', a note may discuss markup);
+it is data that must reach the reader as the characters typed. This module builds a fixture site
+with every injection below in every text field of sources, studies, outcomes, topics and the
+level scheme, then checks the HTML files statically and in Debian's Chromium (driven by
+Playwright, served from 127.0.0.1) that no script runs, no event handler exists, no javascript:
+or data: link exists (before or after Material's JavaScript ran, search results included), and
+that each payload is shown as literal text rather than dropped.
+
+url fields are different: they only allow http(s), so javascript: and data: URLs there are
+errors (see the hostile corpus: url-javascript, url-data).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+import typing
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from conftest import CONFIG, FIXTURES, ROOT, FixtureSite
+from evidence_site import linkcheck
+from evidence_site.models import KINDS, SINGLE_FILES, Study
+from external import require
+from nuchecker import validate
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+
+# Each payload, if it ever ran, would set window.__pwned (or parent.__pwned) or open a dialog.
+SHORT = [
+    "<script>window.__pwned=1</script>",
+    "<img src=x onerror=window.__pwned=2>",
+    "<svg onload=window.__pwned=3>",
+    '<a href="javascript:window.__pwned=4">x</a>',
+    "[md](javascript:window.__pwned=5)",
+    '<iframe src="javascript:parent.__pwned=6">',
+    '"><script>alert(7)</script>',
+    "<details open ontoggle=alert(8)>",
+    "{{ 7*7 }} {% raw %} ${7*7}",
+    "<javascript:alert(9)>",
+]
+LONG = """Intro text.
+
+<div>
+<script>window.__pwned=10</script>
+</div>
+
+[md link](javascript:window.__pwned=11) and ![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9ImFsZXJ0KDEpIj48L3N2Zz4=)
+
+[ref link][r]
+
+[r]: javascript:window.__pwned=12
+
+<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxMyk8L3NjcmlwdD4=">data link</a>
+
+# Heading {: onclick="window.__pwned=14" }
+
+<div markdown="1">[x](javascript:window.__pwned=15)</div>
+
+&lt;script&gt;window.__pwned=16&lt;/script&gt; &#106;avascript:alert(17)
+
+</td></tr></table></div></p><script>window.__pwned=18</script>
+
+<style>body{display:none}</style><meta http-equiv="refresh" content="0;url=javascript:alert(19)">
+
+<form action="javascript:alert(20)"><button formaction="javascript:alert(21)">go</button></form>
+<object data="data:text/html,<script>parent.__pwned=22</script>"></object><embed src="javascript:alert(23)">
+<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=24>
+<base href="javascript:alert(25)//"><!-- --><!--> <![CDATA[ ]]>
+    indented code <script>window.__pwned=26</script>
+"""
+
+
+def short(i: int, limit: int) -> str:
+    """Payloads from the i-th on, joined, no longer than limit."""
+    text = ""
+    for payload in SHORT[i % len(SHORT):] + SHORT[:i % len(SHORT)]:
+        if len(text) + len(payload) + 1 > limit:
+            break
+        text = f"{text} {payload}".strip()
+    return text or "<b>x</b><i>y</i>"[:limit]
+
+
+def _models_in(annotation) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def _max_length(annotation, metadata=()) -> int:
+    """The max_length a field's text (or its list items' text) may have."""
+    found = [m.max_length for m in [*metadata, *getattr(annotation, "__metadata__", ())] if hasattr(m, "max_length")]
+    found += [m.max_length for meta in getattr(annotation, "__metadata__", ()) for m in getattr(meta, "metadata", ())
+              if hasattr(m, "max_length")]
+    found += [_max_length(arg) for arg in typing.get_args(annotation)]
+    return min([n for n in found if n] or [5000])
+
+
+def poison(value, model: type[BaseModel], counter: list[int]) -> object:
+    """Every free-text field of a record replaced by payloads: LONG where 5,000 characters fit."""
+    out = {}
+    for key, sub in value.items():
+        field = model.model_fields[key]
+        nested = _models_in(field.annotation)
+        if key in KEEP:
+            out[key] = sub
+        elif nested and isinstance(sub, dict) and not isinstance(next(iter(sub.values()), None), dict):
+            out[key] = poison(sub, nested[0], counter)
+        elif nested and isinstance(sub, dict):  # dict of models (agent properties)
+            out[key] = {k: poison(v, nested[0], counter) for k, v in sub.items()}
+        elif nested and isinstance(sub, list):
+            out[key] = [poison(item, nested[0], counter) for item in sub]
+        elif isinstance(sub, str):
+            out[key] = payload_for(counter, _max_length(field.annotation, field.metadata))
+        elif isinstance(sub, list) and all(isinstance(item, str) for item in sub):
+            out[key] = [payload_for(counter, _max_length(field.annotation, field.metadata)) for _ in sub]
+        else:
+            out[key] = sub
+    return out
+
+
+# Fields that hold ids, references, enums, dates or locators: not free text.
+KEEP = {"id", "source", "sources", "details_sources", "trial", "design", "outcome", "outcomes", "corrects",
+        "agent", "agents", "studies", "kind", "direction", "pmid", "pmcid", "doi", "url", "registry", "verified",
+        "aliases", "reviewed", "tier", "designs", "score", "quality", "min_trials", "pedro_threshold",
+        "year", "n_initial", "n_final", "order", "scored", "claimed_in", "verdict", "status", "unit", "property",
+        "computed"}
+
+
+def payload_for(counter: list[int], limit: int) -> str:
+    counter[0] += 1
+    return LONG if limit >= len(LONG) else short(counter[0], limit)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> FixtureSite:
+    root = tmp_path_factory.mktemp("inert") / "project"
+    shutil.copytree(FIXTURES / "mini", root)
+    (root / "mkdocs.yml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
+    counter = [0]
+    for path in sorted((root / "evidence").rglob("*.yaml")):
+        model = {**KINDS, **SINGLE_FILES}[path.parent.name if path.parent.name in KINDS else path.stem]
+        poisoned = poison(yaml.safe_load(path.read_text(encoding="utf-8")), model, counter)
+        if model is Study:
+            poisoned["tags"] = [short(i, 60) for i in range(len(SHORT))]
+        path.write_text(yaml.safe_dump(poisoned, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    site = FixtureSite(root)
+    result = site.build()
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def html_files(site: FixtureSite) -> list[Path]:
+    return sorted((site.root / "site").rglob("*.html"))
+
+
+# Attributes whose value the browser loads, runs or applies (text in aria-label or title is inert).
+ACTIVE_ATTRS = linkcheck.URL_ATTRS | {"style", "srcdoc", "srcset", "content", "http-equiv"}
+
+
+class _Inventory(HTMLParser):
+    """Elements and attributes that could run code."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.handlers, self.scripts, self.dangerous, self.in_script, self.text = [], [], [], False, []
+
+    def handle_starttag(self, tag, attrs):
+        self.handlers += [f"<{tag} {name}>" for name, _ in attrs if name.startswith("on")]
+        if tag in ("script", "style"):
+            self.in_script = True
+            self.scripts.append(dict(attrs).get("src") or "")
+        # Elements only the payloads would bring, and any element carrying a payload in an active
+        # attribute. (Our redirect pages' meta refresh is checked by linkcheck: a local URL.)
+        if tag in ("iframe", "object", "embed", "base", "math", "mglyph", "frame", "applet") or \
+                any(v and ("pwned" in v or "alert(" in v) for name, v in attrs if name in ACTIVE_ATTRS):
+            self.dangerous.append(f"<{tag} {attrs}>")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.in_script = False
+
+    def handle_data(self, data):
+        if self.in_script:
+            self.scripts[-1] += data
+        else:
+            self.text.append(data)
+
+
+def test_every_text_field_carries_a_payload(hostile_site):
+    study = hostile_site.read("evidence/studies/paper-a.yaml")
+    assert "onerror" in study and "javascript:" in study and "<script>" in study
+    texts = [line for line in study.splitlines() if line.strip().startswith(("population:", "country:", "comparator:"))]
+    assert texts and all("<" in line or "[" in line or "{{" in line for line in texts), texts
+
+
+def test_the_html_files_hold_no_script_handler_or_unsafe_link_of_ours(hostile_site):
+    site_dir = hostile_site.root / "site"
+    unsafe = [p for p in linkcheck.check(site_dir, "https://example.org/") if "runs code" in p.message]
+    assert not unsafe, "\n".join(map(str, unsafe))
+    for path in html_files(hostile_site):
+        inventory = _Inventory()
+        inventory.feed(path.read_text(encoding="utf-8"))
+        assert not inventory.handlers, (path, inventory.handlers)
+        assert not [s for s in inventory.scripts if "pwned" in s or "alert(" in s or "display:none}" in s], path
+        assert not inventory.dangerous, (path, inventory.dangerous)
+
+
+def test_payloads_are_shown_as_the_characters_typed(hostile_site):
+    """Escaped, not stripped: a reader sees the text an editor wrote."""
+    page = hostile_site.html("studies/paper-a/index.html")
+    inventory = _Inventory()
+    inventory.feed(page)
+    text = " ".join("".join(inventory.text).split())
+    for payload in SHORT:
+        assert payload in text, payload
+    assert "[r]: javascript:window.__pwned=12" in text and "# Heading {: onclick=" in text
+    assert "&lt;script&gt;window.__pwned=16&lt;/script&gt;" in text  # typed entities stay as typed
+
+
+def test_our_templates_stay_valid_html_with_hostile_text(hostile_site):
+    left, _ = validate(html_files(hostile_site), hostile_site.root / "site")
+    assert not left, "\n".join(map(str, left))
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(hostile_site):
+    handler = functools.partial(_QuietHandler, directory=str(hostile_site.root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(CHROMIUM.exists(), "chromium", "apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "playwright", "pip install -r requirements.lock")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+UNSAFE_IN_DOM = """() => {
+  const bad = [];
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      const value = attr.value.replace(/[\\u0000-\\u0020]/g, '').toLowerCase();
+      if (attr.name.startsWith('on') || (['href', 'src', 'action', 'formaction', 'data', 'xlink:href'].includes(attr.name)
+          && /^(javascript|data|vbscript):/.test(value))) bad.push(el.tagName + ' ' + attr.name + '=' + attr.value.slice(0, 80));
+    }
+  }
+  return bad;
+}"""
+
+
+# Hosts a page may contact besides our own server. Material's header fetches the repository's
+# stars and forks from GitHub when repo_url is set (a third-party request from readers' browsers:
+# reported as a follow-up; it is theme behaviour, not something a record can cause).
+ALLOWED_HOSTS = {"127.0.0.1", "api.github.com"}
+
+
+def test_no_script_runs_in_chromium(hostile_site, served, browser, capsys):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    dialogs: list[str] = []
+    requests: list[str] = []
+    failed: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda response: failed.append(f"{response.status} {response.url}")
+            if response.status >= 400 and response.url.startswith(served) else None)
+    page.add_init_script("window.__pwned = undefined;")
+    visited = 0
+    for path in html_files(hostile_site):
+        url = served + path.relative_to(hostile_site.root / "site").as_posix()
+        page.goto(url, wait_until="load")
+        page.wait_for_timeout(150)  # let Material's bundle and any deferred handler run
+        pwned = [frame.evaluate("() => window.__pwned") for frame in page.frames]
+        assert pwned == [None] * len(page.frames), (url, pwned)
+        assert page.evaluate(UNSAFE_IN_DOM) == [], url
+        visited += 1
+    # Material's search shows titles and text from the search index: search for the payloads.
+    page.goto(served + "studies/paper-a/", wait_until="networkidle")
+    searches = 0
+    for query in ("onerror", "ontoggle", "Intro", "javascript"):
+        box = page.locator("input.md-search__input")
+        box.click()
+        box.fill("")
+        page.keyboard.type(query)
+        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        page.wait_for_timeout(200)
+        searches += 1
+        assert page.evaluate("() => window.__pwned") is None, query
+        assert page.evaluate(UNSAFE_IN_DOM) == [], query
+    assert not dialogs, dialogs
+    # An injected <img src=x> or <iframe> would have asked for a file that does not exist.
+    assert not failed, failed
+    outside = sorted({urlsplit(url).hostname for url in requests if urlsplit(url).scheme in ("http", "https")} - ALLOWED_HOSTS)
+    assert not outside, outside
+    assert not [url for url in requests if not url.startswith(("http:", "https:"))], "a javascript: or data: URL was loaded"
+    with capsys.disabled():
+        print(f"\n[inert] {visited} pages and {searches} searches in Chromium: no script ran, no unsafe link, "
+              f"{len(requests)} requests, none failed")
