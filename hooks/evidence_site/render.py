@@ -11,11 +11,13 @@ from html import escape
 from typing import Callable
 
 import jinja2
+from markupsafe import Markup
 
 from .base import EvidenceBase
 from .cite import References, reference_html, short_label
 from .urls import link, page_path
-from .helpers import GLOBALS
+from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
+from .helpers import GLOBALS, VERDICTS, direction_text, level_badge
 from .levels import compute, level_rank
 from .uses import Use, citing_records
 
@@ -100,6 +102,71 @@ class Renderer:
         return self.index("topics", "topics_index.md.j2", "Topics and levels of evidence",
                           topics=topics, overview=overview, level_rank=level_rank)
 
+    def agent(self, key: str) -> Page:
+        agent = self.base.agents[key]
+        studies = sorted(agent_studies(self.base, key), key=lambda s: s.id)
+        return self.page("agent.md.j2", page_path("agents", key), agent.name, ("agents", key), agent=agent,
+                         studies=studies, count=trial_count(self.base, studies), levels=self.levels,
+                         conclusions=agent_conclusions(self.base, key))
+
+    def comparison(self, key: str) -> Page:
+        comparison = self.base.comparisons[key]
+        agents = [self.base.agents[a] for a in comparison.agents]
+        src = page_path("comparisons", key)
+        rows = [{"label": row.label, "computed": row.computed,
+                 "cells": [self.cell(src, row, agent) for agent in agents]} for row in comparison.rows]
+        return self.page("comparison.md.j2", src, comparison.title, ("comparisons", key),
+                         comparison=comparison, agents=agents, rows=rows)
+
+    def cell(self, src: str, row, agent) -> dict:
+        """One comparison cell: its HTML and the sources it cites (none for an empty cell)."""
+        if row.property:
+            prop = agent.properties.get(row.property)
+            if prop is None:
+                return {"agent": agent.name, "html": "Not recorded on this site", "sources": []}
+            note = Markup(f'<br><span class="property-note">Note: {escape(prop.note)}</span>') if prop.note else ""
+            return {"agent": agent.name, "html": Markup(escape(prop.text)) + note, "sources": list(prop.sources)}
+        studies = agent_studies(self.base, agent.id)
+        more = link(src, page_path("agents", agent.id), self.directory_urls, "studies-in-ms")
+        if row.computed == "ms-trials":
+            count = trial_count(self.base, studies)
+            if not count.trials:
+                return {"agent": agent.name, "html": "None recorded on this site", "sources": []}
+            text = f"{count.trials} trial{'s' if count.trials != 1 else ''}, {count.participants} participants"
+            return {"agent": agent.name, "html": Markup(f'<a href="{more}">{escape(text)}</a>'),
+                    "sources": sorted({s.source for s in studies})}
+        result = best_level(self.base, studies, row.outcome)
+        if result is None:
+            return {"agent": agent.name, "html": "No study on this site measured this", "sources": []}
+        n = len(result.trials)
+        html = level_badge(result) + Markup(f' (<a href="{more}">{n} trial{"s" if n != 1 else ""}</a>)')
+        return {"agent": agent.name, "html": html,
+                "sources": sorted({p.source for t in result.trials for p in t.papers})}
+
+    def claims_index(self) -> Page:
+        claims = sorted(self.base.claims.values(), key=lambda c: (c.order, c.id))
+        groups: dict[str, list] = {}
+        for claim in claims:
+            groups.setdefault(claim.claimed_in, []).append(claim)
+        counts = [(v, sum(1 for c in claims if c.verdict == v)) for v in VERDICTS]
+        return self.index("claims", "claims_index.md.j2", "Claims checked",
+                          groups=sorted(groups.items()), verdict_counts=[c for c in counts if c[1]])
+
+    def evidence_map(self) -> Page:
+        outcomes = outcomes_in_order(self.base)
+        rows = []
+        for row_id, label, studies in intervention_rows(self.base):
+            cells = []
+            for outcome in outcomes:
+                relevant = sorted((s for s in studies if measures(s, outcome.id)), key=lambda s: s.id)
+                result = best_level(self.base, relevant, outcome.id) if relevant else None
+                directions = sorted({direction_text(t.direction) for t in result.trials if t.direction}) if result else []
+                cells.append({"outcome": outcome.name, "result": result, "studies": relevant,
+                              "directions": ", ".join(directions)})
+            agent = row_id[len("agent-"):] if row_id.startswith("agent-") else None
+            rows.append({"label": label, "agent": agent, "cells": cells})
+        return self.index("map", "evidence_map.md.j2", "Evidence map", outcomes=outcomes, rows=rows)
+
     def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
         """A piece of HTML for a hand-written page, citing into that page's reference list."""
         return _ENV.get_template(template).render(
@@ -109,6 +176,10 @@ class Renderer:
     def all(self) -> dict[str, Page]:
         pages = [self.study(k) for k in self.base.studies] + [self.source(k) for k in self.base.sources]
         pages += [self.topic(k) for k in self.base.topics] + [self.topics_index()]
+        pages += [self.agent(k) for k in self.base.agents] + [self.index("agents", "agents_index.md.j2", "Vitamin D forms")]
+        pages += [self.comparison(k) for k in self.base.comparisons]
+        pages += [self.index("comparisons", "comparisons_index.md.j2", "Comparisons"), self.claims_index(),
+                  self.evidence_map()]
         pages += [self.index("studies", "studies_index.md.j2", "Studies"),
                   self.index("sources", "sources_index.md.j2", "Sources")]
         return {p.src: p for p in pages}
