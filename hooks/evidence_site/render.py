@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote, urlencode
 from typing import Callable
 
 import jinja2
@@ -16,10 +17,27 @@ from markupsafe import Markup
 from .base import EvidenceBase
 from .cite import References, reference_html, short_label
 from .urls import link, page_path
+from .changes import changes
 from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
 from .helpers import GLOBALS, VERDICTS, direction_text, level_badge
 from .levels import compute, level_rank
 from .uses import Use, citing_records
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Where 'Edit this record' and 'Report a problem' point (from the site's repository)."""
+
+    edit_root: str   # e.g. https://github.com/owner/repo/edit/main/
+    issues: str      # e.g. https://github.com/owner/repo/issues/new
+
+    def actions(self, record_file: str, title: str) -> str:
+        edit = escape(self.edit_root + quote(record_file))
+        query = urlencode({"template": "wrong.yml", "title": f"Problem with {record_file}",
+                           "record": record_file, "page": title})
+        report = escape(f"{self.issues}?{query}")
+        return (f'<p class="record-actions"><a href="{edit}" rel="nofollow">Edit this record</a> · '
+                f'<a href="{report}" rel="nofollow">Report a problem</a></p>\n')
 
 
 @dataclass(frozen=True)
@@ -49,8 +67,9 @@ def front_matter(title: str, **extra: object) -> str:
 class Renderer:
     """Renders every page of one evidence base."""
 
-    def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None):
-        self.base, self.directory_urls = base, directory_urls
+    def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
+                 links: SiteLinks | None = None, history: dict | None = None):
+        self.base, self.directory_urls, self.links, self.history = base, directory_urls, links, history or {}
         self.uses = citing_records(base)
         for src, (title, keys) in sorted((page_uses or {}).items()):
             for key in keys:
@@ -64,6 +83,8 @@ class Renderer:
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
             label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
         record_file = self.base.file_of(*record) if record else None
+        if record_file and self.links:
+            html += "\n" + self.links.actions(record_file, title)
         return Page(src, front_matter(title, **(meta or {})) + html, title, record_file)
 
     def _href(self, src: str) -> Callable[..., str]:
@@ -179,12 +200,15 @@ class Renderer:
         pages += [self.agent(k) for k in self.base.agents] + [self.index("agents", "agents_index.md.j2", "Vitamin D forms")]
         pages += [self.comparison(k) for k in self.base.comparisons]
         pages += [self.index("comparisons", "comparisons_index.md.j2", "Comparisons"), self.claims_index(),
-                  self.evidence_map()]
+                  self.evidence_map(), self.index("changes", "changes_index.md.j2", "What changed",
+                                                  entries=changes(self.base, self.history),
+                                                  has_history=bool(self.history))]
         pages += [self.index("studies", "studies_index.md.j2", "Studies"),
                   self.index("sources", "sources_index.md.j2", "Sources")]
         return {p.src: p for p in pages}
 
 
-def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None) -> dict[str, Page]:
+def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
+                links: SiteLinks | None = None, history: dict | None = None) -> dict[str, Page]:
     """Every generated page of the site; page_uses adds hand-written pages to the backlinks."""
-    return Renderer(base, directory_urls, page_uses).all()
+    return Renderer(base, directory_urls, page_uses, links, history).all()
