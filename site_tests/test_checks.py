@@ -91,3 +91,18 @@ def test_all_errors_of_a_run_are_reported(tmp_path):
         load_base(evidence)
     files = {e.file for e in failed.value.errors}
     assert files == {"evidence/sources/x-1.yaml", "evidence/sources/x-2.yaml"}
+
+
+def test_a_work_marked_not_evidence_can_be_checked_but_not_cited(tmp_path):
+    article = "id: blog-x\nkind: web-article\ntitle: A popular article\nevidence: false\n"
+    evidence = tmp_path / "evidence"
+    shutil.copytree(FIXTURES / "mini/evidence", evidence)
+    (evidence / "sources/blog-x.yaml").write_text(article)
+    load_base(evidence)  # no locator needed while nothing cites it as evidence
+    study = (evidence / "studies/paper-a.yaml").read_text().replace("    sources: [review-a]", "    sources: [blog-x]")
+    (evidence / "studies/paper-a.yaml").write_text(study)
+    with pytest.raises(EvidenceCheckFailed) as failed:
+        load_base(evidence)
+    assert [str(e) for e in failed.value.errors] == [
+        "evidence/studies/paper-a.yaml:23: findings[1].sources[0]: source 'blog-x' is marked 'evidence: false' and "
+        "cannot be cited (cite the paper, label or guideline instead; it may only be a claim check's claimed_in)"]

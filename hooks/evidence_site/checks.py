@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from .base import EvidenceBase
-from .errors import EvidenceError, did_you_mean
+from .errors import EvidenceError, did_you_mean, field_path
 
 # Field name → what it refers to. Field names mean the same thing in every record kind.
 REFERENCES = {
@@ -58,24 +58,27 @@ def walk_references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
 
 def _check_references(base: EvidenceBase) -> list[EvidenceError]:
     targets, out = _targets(base), []
+    not_evidence = {k for k, s in base.sources.items() if not s.evidence}
     for (kind, key), origin in base.origins.items():
         if kind == "glossary":
             continue
         for loc, name, ref in walk_references(origin.record.model_dump(mode="python"), ()):
             target = REFERENCES[name]
-            if ref in targets[target]:
-                continue
             file, line = base.where(kind, key, loc)
-            field = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
-            out.append(EvidenceError(file, line, field, f"unknown {_SINGULAR[target]} '{ref}'",
-                                     did_you_mean(ref, targets[target])))
+            field = field_path(loc)
+            if ref not in targets[target]:
+                out.append(EvidenceError(file, line, field, f"unknown {_SINGULAR[target]} '{ref}'",
+                                         did_you_mean(ref, targets[target])))
+            elif target == "sources" and ref in not_evidence and name != "claimed_in":
+                out.append(EvidenceError(file, line, field, f"source '{ref}' is marked 'evidence: false' and cannot be cited",
+                                         "cite the paper, label or guideline instead; it may only be a claim check's claimed_in"))
     return out
 
 
 def _check_locators(base: EvidenceBase) -> list[EvidenceError]:
     out = []
     for key, src in base.sources.items():
-        if not (src.pmid or src.doi or src.url or src.registry):
+        if src.evidence and not (src.pmid or src.doi or src.url or src.registry):
             file, line = base.where("sources", key)
             out.append(EvidenceError(file, line, "", "source has no locator",
                                      "add a pmid, doi, url or registry id so readers can find it"))

@@ -69,6 +69,8 @@ class Source(Record, Reviewed):
     verified: list[VerifiableField] = Field(default_factory=list, description="Fields an editor confirmed against the primary record")
     checked_against: Optional[ShortText] = Field(None, description="Where the verified fields were checked")
     note: Optional[Text] = None
+    evidence: bool = Field(True, description="False for a work whose claims the site checks but never cites as "
+                                             "evidence (a popular article); it may lack a locator")
 
 
 # --- studies -------------------------------------------------------------------------------
