@@ -132,7 +132,7 @@ class Study(Record, Reviewed):
 
 class StatedLevel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-    level: Annotated[str, Field(min_length=1, max_length=10)]
+    level: Annotated[str, Field(min_length=1, max_length=20, description="As the source gives it: '1a', '2', 'conflicting'")]
     source: Key
     quote: Optional[Text] = None
 
