@@ -19,7 +19,7 @@ from .cite import References, reference_html, short_label
 from .urls import link, page_path
 from .changes import changes
 from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
-from .helpers import GLOBALS, VERDICTS, direction_text, level_badge
+from .helpers import GLOBALS, study_label, VERDICTS, direction_text, level_badge
 from .levels import compute, level_rank
 from .uses import Use, citing_records
 
@@ -81,7 +81,8 @@ class Renderer:
         refs = References(self.base.sources, src, self.directory_urls)
         html = _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
-            label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            study_label=lambda study: study_label(self.base, study), **context)
         record_file = self.base.file_of(*record) if record else None
         if record_file and self.links:
             html += "\n" + self.links.actions(record_file, title)
@@ -137,7 +138,7 @@ class Renderer:
         rows = [{"label": row.label, "computed": row.computed,
                  "cells": [self.cell(src, row, agent) for agent in agents]} for row in comparison.rows]
         return self.page("comparison.md.j2", src, comparison.title, ("comparisons", key),
-                         comparison=comparison, agents=agents, rows=rows)
+                         {"hide": ["toc", "navigation"]}, comparison=comparison, agents=agents, rows=rows)
 
     def cell(self, src: str, row, agent) -> dict:
         """One comparison cell: its HTML and the sources it cites (none for an empty cell)."""
@@ -186,13 +187,15 @@ class Renderer:
                               "directions": ", ".join(directions)})
             agent = row_id[len("agent-"):] if row_id.startswith("agent-") else None
             rows.append({"label": label, "agent": agent, "cells": cells})
-        return self.index("map", "evidence_map.md.j2", "Evidence map", outcomes=outcomes, rows=rows)
+        return self.page("evidence_map.md.j2", page_path("map"), "Evidence map", None, {"hide": ["toc", "navigation"]},
+                         outcomes=outcomes, rows=rows)
 
     def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
         """A piece of HTML for a hand-written page, citing into that page's reference list."""
         return _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
-            label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            study_label=lambda study: study_label(self.base, study), **context)
 
     def all(self) -> dict[str, Page]:
         pages = [self.study(k) for k in self.base.studies] + [self.source(k) for k in self.base.sources]
