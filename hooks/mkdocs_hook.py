@@ -36,7 +36,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     extra = config.extra.get("evidence", {}) if isinstance(config.extra.get("evidence"), dict) else {}
     try:
         built = site.build(root / "evidence", Path(config.docs_dir), directory_urls=config.use_directory_urls,
-                           links=_links(config), review_max_age_days=extra.get("review_max_age_days", 730))
+                           links=_links(config), review_max_age_days=extra.get("review_max_age_days", 730),
+                           site_url=config.site_url)
     except EvidenceCheckFailed as failed:
         raise PluginError(str(failed)) from None
     for warning in built.warnings:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
-from urllib.parse import quote, urlencode
+import posixpath
+from urllib.parse import quote, urlencode, urljoin
 from typing import Callable
 
 import jinja2
@@ -16,8 +17,9 @@ from markupsafe import Markup
 
 from .base import EvidenceBase
 from .cite import References, reference_html, short_label
-from .urls import link, page_path
+from .urls import link, page_path, url_of
 from .changes import changes
+from .export import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
 from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
 from .helpers import GLOBALS, study_label, VERDICTS, direction_text, level_badge
 from .levels import compute, level_rank
@@ -68,8 +70,9 @@ class Renderer:
     """Renders every page of one evidence base."""
 
     def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
-                 links: SiteLinks | None = None, history: dict | None = None):
+                 links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None):
         self.base, self.directory_urls, self.links, self.history = base, directory_urls, links, history or {}
+        self.site_url = site_url
         self.uses = citing_records(base)
         for src, (title, keys) in sorted((page_uses or {}).items()):
             for key in keys:
@@ -99,9 +102,13 @@ class Renderer:
     def study(self, key: str) -> Page:
         study = self.base.studies[key]
         title = study.title or self.base.sources[study.source].title
-        return self.page("study.md.j2", page_path("studies", key), title, ("studies", key),
-                         {"tags": list(study.tags)}, study=study, source=self.base.sources[study.source],
-                         scheme=self.base.scheme)
+        source = self.base.sources[study.source]
+        meta: dict = {"tags": list(study.tags)}
+        if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
+            page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
+            meta.update(citation_meta=citation_meta(source, study), jsonld=study_jsonld(source, study, page_url))
+        return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
+                         study=study, source=source, scheme=self.base.scheme)
 
     def source(self, key: str) -> Page:
         src = self.base.sources[key]
@@ -190,6 +197,11 @@ class Renderer:
         return self.page("evidence_map.md.j2", page_path("map"), "Evidence map", None, {"hide": ["toc", "navigation"]},
                          outcomes=outcomes, rows=rows)
 
+    def data_index(self) -> Page:
+        src = page_path("data")
+        return self.index("data", "data_index.md.j2", "Open data", files=FILES, schema_version=SCHEMA_VERSION,
+                          file_href=lambda path: posixpath.relpath(path, posixpath.dirname(src)))
+
     def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
         """A piece of HTML for a hand-written page, citing into that page's reference list."""
         return _ENV.get_template(template).render(
@@ -203,7 +215,7 @@ class Renderer:
         pages += [self.agent(k) for k in self.base.agents] + [self.index("agents", "agents_index.md.j2", "Vitamin D forms")]
         pages += [self.comparison(k) for k in self.base.comparisons]
         pages += [self.index("comparisons", "comparisons_index.md.j2", "Comparisons"), self.claims_index(),
-                  self.evidence_map(), self.index("changes", "changes_index.md.j2", "What changed",
+                  self.evidence_map(), self.data_index(), self.index("changes", "changes_index.md.j2", "What changed",
                                                   entries=changes(self.base, self.history),
                                                   has_history=bool(self.history))]
         pages += [self.index("studies", "studies_index.md.j2", "Studies"),
@@ -212,6 +224,7 @@ class Renderer:
 
 
 def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
-                links: SiteLinks | None = None, history: dict | None = None) -> dict[str, Page]:
+                links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None
+                ) -> dict[str, Page]:
     """Every generated page of the site; page_uses adds hand-written pages to the backlinks."""
-    return Renderer(base, directory_urls, page_uses, links, history).all()
+    return Renderer(base, directory_urls, page_uses, links, history, site_url).all()
