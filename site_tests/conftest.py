@@ -39,9 +39,15 @@ not_in_nav: |
   /studies/*.md
   /sources/*.md
   /topics/*.md
+  /agents/*.md
+  /comparisons/*.md
 nav:
   - Home: index.md
   - Topics: topics/index.md
+  - Compare: comparisons/index.md
+  - Map: evidence-map/index.md
+  - Claims: claims/index.md
+  - Agents: agents/index.md
   - Studies: studies/index.md
   - Methods: methods.md
 """

@@ -84,8 +84,8 @@ GENERATED = [
          ("evidence/sources/paper-x.yaml:1: symbolic links are not allowed (commit the record file itself)",)),
     Case("symlink-dangling", _symlink("evidence/sources/paper-x.yaml", "/nonexistent/record.yaml"),
          ("evidence/sources/paper-x.yaml:1: symbolic links are not allowed (commit the record file itself)",)),
-    Case("symlink-folder", _symlink("evidence/agents", "/etc"),
-         ("evidence/agents:1: symbolic links are not allowed (commit the folder or file itself)",)),
+    Case("symlink-folder", _symlink("evidence/thresholds", "/etc"),
+         ("evidence/thresholds:1: symbolic links are not allowed (commit the folder or file itself)",)),
     # Before: IsADirectoryError traceback.
     Case("folder-named-like-a-record", _folder("evidence/sources/paper-x.yaml"),
          ("evidence/sources/paper-x.yaml:1: not a regular file (a record is one .yaml file)",)),

@@ -27,6 +27,7 @@ def check(base: EvidenceBase) -> list[EvidenceError]:
     problems += _check_studies(base)
     problems += _check_unique_conclusions(base)
     problems += _check_aliases(base)
+    problems += _check_comparisons(base)
     if not any(p.message.startswith(("unknown design", "more than one level scheme", "no level scheme")) for p in problems):
         problems += trial_warnings(base)
     return problems
@@ -81,10 +82,10 @@ def _check_references(base: EvidenceBase) -> list[EvidenceError]:
 def _check_locators(base: EvidenceBase) -> list[EvidenceError]:
     out = []
     for key, src in base.sources.items():
-        if src.evidence and not (src.pmid or src.doi or src.url or src.registry):
+        if src.evidence and not (src.pmid or src.pmcid or src.doi or src.url or src.registry):
             file, line = base.where("sources", key)
             out.append(EvidenceError(file, line, "", "source has no locator",
-                                     "add a pmid, doi, url or registry id so readers can find it"))
+                                     "add a pmid, pmcid, doi, url or registry id so readers can find it"))
     return out
 
 
@@ -128,6 +129,27 @@ def _check_aliases(base: EvidenceBase) -> list[EvidenceError]:
                 out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' is already used",
                                          f"by study '{seen[alias.rstrip('/')]}'"))
             seen.setdefault(alias.rstrip("/"), key)
+    return out
+
+
+def _check_comparisons(base: EvidenceBase) -> list[EvidenceError]:
+    """Each row shows one thing: an agent property, or a computed figure (best-level needs an outcome)."""
+    out = []
+    for key, comparison in base.comparisons.items():
+        for i, row in enumerate(comparison.rows):
+            file, line = base.where("comparisons", key, ("rows", i))
+            if bool(row.property) == bool(row.computed):
+                out.append(EvidenceError(file, line, f"rows[{i}]", "a row needs exactly one of 'property' or 'computed'",
+                                         "e.g. property: activation, or computed: ms-trials"))
+            elif row.computed == "best-level" and not row.outcome:
+                out.append(EvidenceError(file, line, f"rows[{i}].outcome", "a best-level row needs an outcome",
+                                         "add outcome: <outcome id>"))
+            elif row.property:
+                missing = [a for a in comparison.agents if a in base.agents and row.property not in base.agents[a].properties]
+                if missing:
+                    out.append(EvidenceError(file, line, f"rows[{i}].property",
+                                             f"agent(s) {', '.join(missing)} have no property '{row.property}'",
+                                             "the cell will say 'Not recorded on this site'", warning=True))
     return out
 
 

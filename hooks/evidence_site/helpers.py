@@ -13,7 +13,7 @@ DIRECTIONS = {"benefit": "favours the intervention", "no-difference": "no differ
               "harm": "favours the comparator (harm)", "mixed": "mixed results"}
 
 # Record kinds that have a page of their own; other kinds are named in plain text.
-PAGED_KINDS = {"studies", "sources", "topics"}
+PAGED_KINDS = {"studies", "sources", "topics", "agents", "comparisons"}
 
 
 def has_pages(kind: str) -> bool:
@@ -37,10 +37,14 @@ def direction_text(direction: str) -> str:
     return DIRECTIONS.get(direction, direction)
 
 
+def study_label(base: EvidenceBase, study) -> str:
+    return study.label or short_label(base.sources[study.source])
+
+
 def record_name(base: EvidenceBase, kind: str, key: str) -> str:
     record = base.of(kind)[key]
     if kind == "studies":
-        return f"{short_label(base.sources[record.source])} (study)"
+        return f"{study_label(base, record)} (study)"
     if kind == "sources":
         return short_label(record)
     return getattr(record, "title", None) or getattr(record, "name", None) or getattr(record, "authority", None) or key
@@ -68,8 +72,25 @@ def trial_papers(base: EvidenceBase, study) -> list:
     return [s for s in base.studies.values() if s.trial and s.trial == study.trial and s.id != study.id]
 
 
+VERDICTS = {"supported": "Supported", "partly-supported": "Partly supported", "contradicted": "Contradicted",
+            "no-source-found": "No source found"}
+
+
+def verdict_label(verdict: str) -> str:
+    return VERDICTS.get(verdict, verdict)
+
+
+def property_label(base: EvidenceBase, key: str) -> str:
+    """The label comparison tables give a property, else the id in words."""
+    for comparison in base.comparisons.values():
+        for row in comparison.rows:
+            if row.property == key:
+                return row.label
+    return key.replace("-", " ").capitalize()
+
+
 def studies_by_year(base: EvidenceBase) -> list:
     return sorted(base.studies.values(), key=lambda s: (-(base.sources[s.source].year or 0), s.id))
 
 
-GLOBALS = {f.__name__: f for f in (trial_name, trial_papers, has_pages, level_badge, tier_label, design_label, outcome_name, direction_text, use_link, studies_by_year, record_name)}
+GLOBALS = {f.__name__: f for f in (verdict_label, property_label, trial_name, trial_papers, has_pages, level_badge, tier_label, design_label, outcome_name, direction_text, use_link, studies_by_year, record_name)}

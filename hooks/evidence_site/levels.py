@@ -89,9 +89,14 @@ def make_trial(base: EvidenceBase, scheme: LevelScheme, key: str, papers: list[S
 
 def compute(base: EvidenceBase, conclusion: Conclusion) -> LevelResult:
     """The level of a conclusion from its studies, with the reasons in words."""
+    return compute_studies(base, [base.studies[k] for k in conclusion.studies], conclusion.outcome, conclusion)
+
+
+def compute_studies(base: EvidenceBase, studies: list[Study], outcome: str | None,
+                    conclusion: Conclusion | None = None) -> LevelResult:
+    """The level a set of studies supports for an outcome (used for conclusions and tables)."""
     scheme = base.scheme
-    studies = [base.studies[k] for k in conclusion.studies]
-    trials = tuple(make_trial(base, scheme, k, papers, conclusion.outcome)
+    trials = tuple(make_trial(base, scheme, k, papers, outcome)
                    for k, papers in sorted(group_trials(studies).items()))
     for rank, level in enumerate(scheme.levels):
         rule = level.rule
@@ -105,7 +110,7 @@ def compute(base: EvidenceBase, conclusion: Conclusion) -> LevelResult:
 
 
 def papers_text(base: EvidenceBase, papers) -> str:
-    names = [short_label(base.sources[p.source]) if p.source in base.sources else p.id for p in papers]
+    names = [p.label or (short_label(base.sources[p.source]) if p.source in base.sources else p.id) for p in papers]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -122,7 +127,7 @@ def explain(base, scheme, level, trials, best, conclusion) -> list[str]:
             reasons.append(f"{t.name} has no PEDro score, so it cannot count as a higher-quality trial.")
         elif scored and not t.high_quality:
             reasons.append(f"{t.name} scores {t.pedro} on PEDro, below {scheme.pedro_threshold}: lower quality.")
-    stated = conclusion.stated_level
+    stated = conclusion.stated_level if conclusion else None
     if stated and stated.level != level.id:
         source = base.sources.get(stated.source)
         who = short_label(source) if source else stated.source

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from . import yamlfile
 from .errors import EvidenceCheckFailed, EvidenceError, did_you_mean, non_ascii_hint
 from .models import ID_PATTERN, KINDS, SINGLE_FILES, Record
+from .scaffold import todo_errors
 from .validate import translate
 
 SCHEMA_DIR = "_schemas"
@@ -74,7 +75,11 @@ def load_file(kind: str, path: Path) -> Loaded:
         raise _Many([EvidenceError(shown, 1, "", f"file name '{path.stem}' is not a valid id",
                                    non_ascii_hint(path.stem) or "use lower-case ASCII letters, digits and single hyphens")])
     try:
-        data, lines = yamlfile.parse(yamlfile.read(path, shown), shown)
+        text = yamlfile.read(path, shown)
+        todos = todo_errors(text, shown)
+        if todos:
+            raise _Many(todos)
+        data, lines = yamlfile.parse(text, shown)
     except EvidenceError as err:
         raise _Many([err]) from None
     model = KINDS.get(kind) or SINGLE_FILES[kind]

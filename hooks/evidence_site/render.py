@@ -8,16 +8,38 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
+import posixpath
+from urllib.parse import quote, urlencode, urljoin
 from typing import Callable
 
 import jinja2
+from markupsafe import Markup
 
 from .base import EvidenceBase
 from .cite import References, reference_html, short_label
-from .urls import link, page_path
-from .helpers import GLOBALS
+from .urls import link, page_path, url_of
+from .changes import changes
+from .export import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
+from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
+from .helpers import GLOBALS, study_label, VERDICTS, direction_text, level_badge
 from .levels import compute, level_rank
 from .uses import Use, citing_records
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Where 'Edit this record' and 'Report a problem' point (from the site's repository)."""
+
+    edit_root: str   # e.g. https://github.com/owner/repo/edit/main/
+    issues: str      # e.g. https://github.com/owner/repo/issues/new
+
+    def actions(self, record_file: str, title: str) -> str:
+        edit = escape(self.edit_root + quote(record_file))
+        query = urlencode({"template": "wrong.yml", "title": f"Problem with {record_file}",
+                           "record": record_file, "page": title})
+        report = escape(f"{self.issues}?{query}")
+        return (f'<p class="record-actions"><a href="{edit}" rel="nofollow">Edit this record</a> · '
+                f'<a href="{report}" rel="nofollow">Report a problem</a></p>\n')
 
 
 @dataclass(frozen=True)
@@ -40,8 +62,8 @@ _ENV.globals.update(GLOBALS)
 def front_matter(title: str, **extra: object) -> str:
     """YAML front matter written as JSON values, so no record text can break out of it."""
     lines = [f"title: {json.dumps(escape(title))}"]
-    # Material prints front-matter text (title, tags) into the page unescaped: escape it here.
-    lines += [f"{key}: {json.dumps(_escaped(value))}" for key, value in extra.items() if value]
+    # Material prints the title and tags into the page unescaped: escape them here.
+    lines += [f"{key}: {json.dumps(_escaped(value) if key == 'tags' else value)}" for key, value in extra.items() if value]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
@@ -54,8 +76,10 @@ def _escaped(value: object) -> object:
 class Renderer:
     """Renders every page of one evidence base."""
 
-    def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None):
-        self.base, self.directory_urls = base, directory_urls
+    def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
+                 links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None):
+        self.base, self.directory_urls, self.links, self.history = base, directory_urls, links, history or {}
+        self.site_url = site_url
         self.uses = citing_records(base)
         for src, (title, keys) in sorted((page_uses or {}).items()):
             for key in keys:
@@ -67,8 +91,11 @@ class Renderer:
         refs = References(self.base.sources, src, self.directory_urls)
         html = _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
-            label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            study_label=lambda study: study_label(self.base, study), **context)
         record_file = self.base.file_of(*record) if record else None
+        if record_file and self.links:
+            html += "\n" + self.links.actions(record_file, title)
         return Page(src, front_matter(title, **(meta or {})) + html, title, record_file)
 
     def _href(self, src: str) -> Callable[..., str]:
@@ -82,9 +109,13 @@ class Renderer:
     def study(self, key: str) -> Page:
         study = self.base.studies[key]
         title = study.title or self.base.sources[study.source].title
-        return self.page("study.md.j2", page_path("studies", key), title, ("studies", key),
-                         {"tags": list(study.tags)}, study=study, source=self.base.sources[study.source],
-                         scheme=self.base.scheme)
+        source = self.base.sources[study.source]
+        meta: dict = {"tags": list(study.tags)}
+        if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
+            page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
+            meta.update(citation_meta=citation_meta(source, study), jsonld=study_jsonld(source, study, page_url))
+        return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
+                         study=study, source=source, scheme=self.base.scheme)
 
     def source(self, key: str) -> Page:
         src = self.base.sources[key]
@@ -107,20 +138,100 @@ class Renderer:
         return self.index("topics", "topics_index.md.j2", "Topics and levels of evidence",
                           topics=topics, overview=overview, level_rank=level_rank)
 
+    def agent(self, key: str) -> Page:
+        agent = self.base.agents[key]
+        studies = sorted(agent_studies(self.base, key), key=lambda s: s.id)
+        return self.page("agent.md.j2", page_path("agents", key), agent.name, ("agents", key), agent=agent,
+                         studies=studies, count=trial_count(self.base, studies), levels=self.levels,
+                         conclusions=agent_conclusions(self.base, key))
+
+    def comparison(self, key: str) -> Page:
+        comparison = self.base.comparisons[key]
+        agents = [self.base.agents[a] for a in comparison.agents]
+        src = page_path("comparisons", key)
+        rows = [{"label": row.label, "computed": row.computed,
+                 "cells": [self.cell(src, row, agent) for agent in agents]} for row in comparison.rows]
+        return self.page("comparison.md.j2", src, comparison.title, ("comparisons", key),
+                         {"hide": ["toc", "navigation"]}, comparison=comparison, agents=agents, rows=rows)
+
+    def cell(self, src: str, row, agent) -> dict:
+        """One comparison cell: its HTML and the sources it cites (none for an empty cell)."""
+        if row.property:
+            prop = agent.properties.get(row.property)
+            if prop is None:
+                return {"agent": agent.name, "html": "Not recorded on this site", "sources": []}
+            note = Markup(f'<br><span class="property-note">Note: {escape(prop.note)}</span>') if prop.note else ""
+            return {"agent": agent.name, "html": Markup(escape(prop.text)) + note, "sources": list(prop.sources)}
+        studies = agent_studies(self.base, agent.id)
+        more = link(src, page_path("agents", agent.id), self.directory_urls, "studies-in-ms")
+        if row.computed == "ms-trials":
+            count = trial_count(self.base, studies)
+            if not count.trials:
+                return {"agent": agent.name, "html": "None recorded on this site", "sources": []}
+            text = f"{count.trials} trial{'s' if count.trials != 1 else ''}, {count.participants} participants"
+            return {"agent": agent.name, "html": Markup(f'<a href="{more}">{escape(text)}</a>'),
+                    "sources": sorted({s.source for s in studies})}
+        result = best_level(self.base, studies, row.outcome)
+        if result is None:
+            return {"agent": agent.name, "html": "No study on this site measured this", "sources": []}
+        n = len(result.trials)
+        html = level_badge(result) + Markup(f' (<a href="{more}">{n} trial{"s" if n != 1 else ""}</a>)')
+        return {"agent": agent.name, "html": html,
+                "sources": sorted({p.source for t in result.trials for p in t.papers})}
+
+    def claims_index(self) -> Page:
+        claims = sorted(self.base.claims.values(), key=lambda c: (c.order, c.id))
+        groups: dict[str, list] = {}
+        for claim in claims:
+            groups.setdefault(claim.claimed_in, []).append(claim)
+        counts = [(v, sum(1 for c in claims if c.verdict == v)) for v in VERDICTS]
+        return self.index("claims", "claims_index.md.j2", "Claims checked",
+                          groups=sorted(groups.items()), verdict_counts=[c for c in counts if c[1]])
+
+    def evidence_map(self) -> Page:
+        outcomes = outcomes_in_order(self.base)
+        rows = []
+        for row_id, label, studies in intervention_rows(self.base):
+            cells = []
+            for outcome in outcomes:
+                relevant = sorted((s for s in studies if measures(s, outcome.id)), key=lambda s: s.id)
+                result = best_level(self.base, relevant, outcome.id) if relevant else None
+                directions = sorted({direction_text(t.direction) for t in result.trials if t.direction}) if result else []
+                cells.append({"outcome": outcome.name, "result": result, "studies": relevant,
+                              "directions": ", ".join(directions)})
+            agent = row_id[len("agent-"):] if row_id.startswith("agent-") else None
+            rows.append({"label": label, "agent": agent, "cells": cells})
+        return self.page("evidence_map.md.j2", page_path("map"), "Evidence map", None, {"hide": ["toc", "navigation"]},
+                         outcomes=outcomes, rows=rows)
+
+    def data_index(self) -> Page:
+        src = page_path("data")
+        return self.index("data", "data_index.md.j2", "Open data", files=FILES, schema_version=SCHEMA_VERSION,
+                          file_href=lambda path: posixpath.relpath(path, posixpath.dirname(src)))
+
     def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
         """A piece of HTML for a hand-written page, citing into that page's reference list."""
         return _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
-            label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            study_label=lambda study: study_label(self.base, study), **context)
 
     def all(self) -> dict[str, Page]:
         pages = [self.study(k) for k in self.base.studies] + [self.source(k) for k in self.base.sources]
         pages += [self.topic(k) for k in self.base.topics] + [self.topics_index()]
+        pages += [self.agent(k) for k in self.base.agents] + [self.index("agents", "agents_index.md.j2", "Vitamin D forms")]
+        pages += [self.comparison(k) for k in self.base.comparisons]
+        pages += [self.index("comparisons", "comparisons_index.md.j2", "Comparisons"), self.claims_index(),
+                  self.evidence_map(), self.data_index(), self.index("changes", "changes_index.md.j2", "What changed",
+                                                  entries=changes(self.base, self.history),
+                                                  has_history=bool(self.history))]
         pages += [self.index("studies", "studies_index.md.j2", "Studies"),
                   self.index("sources", "sources_index.md.j2", "Sources")]
         return {p.src: p for p in pages}
 
 
-def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None) -> dict[str, Page]:
+def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
+                links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None
+                ) -> dict[str, Page]:
     """Every generated page of the site; page_uses adds hand-written pages to the backlinks."""
-    return Renderer(base, directory_urls, page_uses).all()
+    return Renderer(base, directory_urls, page_uses, links, history, site_url).all()

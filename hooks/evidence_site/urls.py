@@ -8,7 +8,8 @@ from __future__ import annotations
 import posixpath
 
 SECTIONS = {"studies": "studies", "sources": "sources", "topics": "topics", "agents": "agents",
-            "claims": "claims", "thresholds": "thresholds", "comparisons": "comparisons"}
+            "claims": "claims", "thresholds": "thresholds", "comparisons": "comparisons",
+            "map": "evidence-map", "changes": "changes", "data": "data"}
 
 
 def page_path(kind: str, key: str | None = None) -> str:
