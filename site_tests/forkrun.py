@@ -11,6 +11,7 @@ prints the list of exit statuses as JSON.
 """
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import runpy
@@ -44,9 +45,39 @@ def _child(job: dict) -> int:
     return code
 
 
-def run_all(jobs: list[dict], workers: int) -> list[int]:
+def _modules_a_run_imports(job: dict) -> list[str]:
+    """Run one job in a throw-away child and report which modules it imported (plugins, Markdown
+    extensions, the hook's imports), so the parent can import them once for all children."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_end)
+        before = set(sys.modules)
+        _child(job)
+        names = [name for name in sys.modules if name not in before and "/" not in name and name != "__main__"]
+        with os.fdopen(write_end, "w") as pipe:
+            pipe.write("\n".join(names))
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        names = pipe.read().split()
+    os.waitpid(pid, 0)
+    return names
+
+
+def warm_up(jobs: list[dict]) -> None:
     for name in WARM:
         __import__(name)
+    for module in dict.fromkeys(job["module"] for job in jobs):
+        for name in _modules_a_run_imports(next(job for job in jobs if job["module"] == module)):
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - a module that only imports in its own context; the child will
+                pass
+
+
+def run_all(jobs: list[dict], workers: int) -> list[int]:
+    warm_up(jobs)
     sys.stdout.flush()
     sys.stderr.flush()
     statuses: list[int | None] = [None] * len(jobs)
