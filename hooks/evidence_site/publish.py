@@ -14,9 +14,11 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 _BUILDING = ".building-"
+STALE_AFTER = 6 * 3600  # seconds
 _OLD = ".old-"
 
 
@@ -29,7 +31,8 @@ def staging_dir(site_dir: Path) -> Path:
     site_dir = Path(site_dir).absolute()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     for stale in site_dir.parent.glob(_prefix(site_dir, _BUILDING) + "*"):  # left by a killed build
-        shutil.rmtree(stale, ignore_errors=True)
+        if time.time() - stale.stat().st_mtime > STALE_AFTER:  # not one a parallel build is writing
+            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=_prefix(site_dir, _BUILDING), dir=site_dir.parent))
     umask = os.umask(0)
     os.umask(umask)
