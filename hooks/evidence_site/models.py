@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -195,8 +195,8 @@ class Comparison(Record, Reviewed):
 class Band(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     label: ShortText
-    lower: Optional[Annotated[float, Field(ge=0)]] = Field(None, description="Inclusive lower bound")
-    upper: Optional[Annotated[float, Field(ge=0)]] = Field(None, description="Exclusive upper bound")
+    lower: Optional[Annotated[StrictFloat, Field(ge=0)]] = Field(None, description="Inclusive lower bound")
+    upper: Optional[Annotated[StrictFloat, Field(ge=0)]] = Field(None, description="Exclusive upper bound")
     meaning: Optional[Text] = None
     sources: Sources
 

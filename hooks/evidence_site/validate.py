@@ -61,7 +61,9 @@ def _type_hint(kind: str, value: Any) -> str:
         return "YAML reads yes, no, on, off, true and false as true/false: put the text in quotes"
     if kind == "string_type" and isinstance(value, (int, float)):
         return "put it in quotes to keep it as text"
-    if kind == "int_type" and isinstance(value, str):
+    if kind in ("int_type", "float_type") and isinstance(value, bool):
+        return "YAML reads yes, no, on, off, true and false as true/false: write the number"
+    if kind in ("int_type", "float_type") and isinstance(value, str):
         return "write the number without quotes"
     return ""
 
