@@ -32,6 +32,8 @@ settings.register_profile("ci", derandomize=True, deadline=None, max_examples=15
 settings.register_profile("dev", deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", deadline=None, max_examples=5000, suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev"))
+# Rendering a whole evidence base per example is slow: fewer examples unless hunting.
+FEW = settings(max_examples=settings().max_examples if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 40)
 
 SHOWN = "evidence/sources/x.yaml"
 LINE = re.compile(r"^(?P<file>[^\n]+?):(?P<line>[1-9][0-9]*): [^\n]*$")
@@ -178,6 +180,7 @@ def test_damaged_records_load_or_fail_cleanly_through_the_whole_check(evidence_c
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=40).filter(str.strip)
 
 
+@FEW
 @given(st.fixed_dictionaries({"title": texts, "container": texts, "authors": st.lists(texts, max_size=3),
                               "note": texts, "label": texts}),
        st.fixed_dictionaries({"population": texts, "country": texts, "comparator": texts,
