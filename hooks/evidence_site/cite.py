@@ -74,6 +74,16 @@ def reference_html(src: Source) -> Markup:
     return Markup(" ".join(parts))
 
 
+def attribute_text(text: str) -> str:
+    """Text for an attribute of a citation, with all ASCII punctuation as character references.
+
+    Citations are inline HTML inside hand-written Markdown, and Python-Markdown runs its link
+    pattern before it recognises inline HTML: a label such as '[x](javascript:...)' inside
+    aria-label="..." became a live link that broke out of the attribute. No '[' or '(' is left.
+    """
+    return "".join(f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch != " " else ch for ch in text)
+
+
 class References:
     """Numbers the sources cited on one page, in order of first citation."""
 
@@ -93,7 +103,7 @@ class References:
             n, src = self.number(key), self.sources[key]
             text = f"{n}, {escape(locator)}" if locator else str(n)
             out.append(f'<a class="citation" href="#ref-{key}" aria-label="Reference {n}: '
-                       f'{escape(short_label(src))}">[{text}]</a>')
+                       f'{attribute_text(short_label(src))}">[{text}]</a>')
         return Markup("".join(out))
 
     def html(self) -> Markup:
