@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import re
 import shutil
 import threading
 import typing
@@ -131,6 +130,18 @@ def poison(value, model: type[BaseModel], counter: list[int]) -> object:
     return out
 
 
+def with_every_text_field(record: dict, model: type[BaseModel]) -> dict:
+    """The record with every optional top-level text field filled in, so each gets a payload."""
+    out = dict(record)
+    for name, field in model.model_fields.items():
+        options = [field.annotation, *typing.get_args(field.annotation)]
+        texty = any(arg is str or typing.get_origin(arg) is typing.Annotated and typing.get_args(arg)[0] is str
+                    for arg in options) and not any(typing.get_origin(arg) in (list, dict) for arg in options)
+        if name not in out and name not in KEEP and texty:
+            out[name] = "x"
+    return out
+
+
 # Fields that hold ids, references, enums, dates or locators: not free text.
 KEEP = {"id", "source", "sources", "details_sources", "trial", "design", "outcome", "outcomes", "corrects",
         "agent", "agents", "studies", "kind", "direction", "pmid", "pmcid", "doi", "url", "registry", "verified",
@@ -152,7 +163,7 @@ def hostile_site(tmp_path_factory) -> FixtureSite:
     counter = [0]
     for path in sorted((root / "evidence").rglob("*.yaml")):
         model = {**KINDS, **SINGLE_FILES}[path.parent.name if path.parent.name in KINDS else path.stem]
-        poisoned = poison(yaml.safe_load(path.read_text(encoding="utf-8")), model, counter)
+        poisoned = poison(with_every_text_field(yaml.safe_load(path.read_text(encoding="utf-8")), model), model, counter)
         if model is Study:
             poisoned["tags"] = [short(i, 60) for i in range(len(SHORT))]
         path.write_text(yaml.safe_dump(poisoned, allow_unicode=True, sort_keys=False), encoding="utf-8")
