@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from .base import EvidenceBase
-from .cite import References, reference_html, short_label
+from .cite import References, attribute_text, reference_html, short_label
 from .urls import link, page_path, url_of
 from .changes import changes
 from .export import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
@@ -57,6 +57,8 @@ _ENV = jinja2.Environment(
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
 )
 _ENV.globals.update(GLOBALS)
+# Record text in a line Markdown parses (a heading): no link, emphasis or {: attr} can form.
+_ENV.filters["inert"] = lambda text: Markup(attribute_text(str(text)))
 
 
 def front_matter(title: str, **extra: object) -> str:
