@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import json
 import shutil
 import threading
@@ -49,7 +50,13 @@ SHORT = [
     "<details open ontoggle=alert(8)>",
     "{{ 7*7 }} {% raw %} ${7*7}",
     "<javascript:alert(9)>",
+    "{: onclick=alert(10) }",
 ]
+# Labels (60 characters) reach headings, lists and attributes, where Markdown and HTML both parse.
+LABELS = ["[m](javascript:alert(5)) {:onclick=alert(3)}",
+          "![i](data:image/png;base64,AA==) {:onclick=alert(7)}",
+          "<img src=x onerror=alert(2)> <javascript:alert(6)>"]
+_LABEL_TURN = itertools.count()
 LONG = """Intro text.
 
 <div>
@@ -121,6 +128,8 @@ def poison(value, model: type[BaseModel], counter: list[int]) -> object:
             out[key] = {k: poison(v, nested[0], counter) for k, v in sub.items()}
         elif nested and isinstance(sub, list):
             out[key] = [poison(item, nested[0], counter) for item in sub]
+        elif isinstance(sub, str) and key == "label":
+            out[key] = LABELS[next(_LABEL_TURN) % len(LABELS)]
         elif isinstance(sub, str):
             out[key] = payload_for(counter, _max_length(field.annotation, field.metadata))
         elif isinstance(sub, list) and all(isinstance(item, str) for item in sub):
