@@ -170,12 +170,16 @@ def hostile_site(tmp_path_factory) -> FixtureSite:
     shutil.copytree(FIXTURES / "mini", root)
     (root / "mkdocs.yml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
     counter = [0]
+    # The glossary (abbreviation -> expansion) is not shown yet; when it is, its terms are hostile too.
+    glossary = {"id": "glossary", "terms": {"[m](javascript:x)": short(0, 400), "<b>MS</b>": short(3, 400),
+                                            "{:onclick=x}": LONG[:400]}}
     for path in sorted((root / "evidence").rglob("*.yaml")):
         model = {**KINDS, **SINGLE_FILES}[path.parent.name if path.parent.name in KINDS else path.stem]
         poisoned = poison(with_every_text_field(yaml.safe_load(path.read_text(encoding="utf-8")), model), model, counter)
         if model is Study:
             poisoned["tags"] = [short(i, 60) for i in range(len(SHORT))]
         path.write_text(yaml.safe_dump(poisoned, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (root / "evidence/glossary.yaml").write_text(yaml.safe_dump(glossary, allow_unicode=True), encoding="utf-8")
     site = FixtureSite(root)
     result = site.build()
     assert result.returncode == 0, result.stderr
