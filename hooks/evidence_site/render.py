@@ -19,6 +19,7 @@ from .urls import link, page_path
 from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
 from .helpers import GLOBALS, VERDICTS, direction_text, level_badge
 from .levels import compute, level_rank
+from .readers import reader_pages
 from .uses import Use, citing_records
 
 
@@ -182,6 +183,7 @@ class Renderer:
                   self.evidence_map()]
         pages += [self.index("studies", "studies_index.md.j2", "Studies"),
                   self.index("sources", "sources_index.md.j2", "Sources")]
+        pages += reader_pages(self)
         return {p.src: p for p in pages}
 
 
