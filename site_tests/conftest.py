@@ -48,6 +48,7 @@ nav:
   - Topics: topics/index.md
   - Compare: comparisons/index.md
   - Checker: checker/index.md
+  - Figures: figures/index.md
   - Map: evidence-map/index.md
   - Claims: claims/index.md
   - Agents: agents/index.md

@@ -5,7 +5,9 @@ the Renderer calls reader_pages() once and each function here returns one Page.
 """
 from __future__ import annotations
 
-from . import checker
+from . import charts, checker
+
+FIGURES_SRC = "figures/index.md"
 
 
 def checker_page(renderer):
@@ -18,6 +20,14 @@ def checker_page(renderer):
         script=checker.asset_link(src, checker.SCRIPT, renderer.directory_urls), **checker.TEMPLATE_GLOBALS)
 
 
+def figures_page(renderer):
+    return renderer.page(
+        "figures.md.j2", FIGURES_SRC, "Figures",
+        meta={"description": "Charts of serum 25(OH)D before and after supplementation against each authority's "
+                             "bands, and of the studies by year and design, with their data tables."},
+        figs=charts.figures(renderer.base), checker_src=checker.CHECKER_SRC, number=charts._number)
+
+
 def reader_pages(renderer) -> list:
     """Every reader page, built from the renderer's evidence base."""
-    return [checker_page(renderer)]
+    return [checker_page(renderer), figures_page(renderer)]
