@@ -54,6 +54,7 @@ nav:
   - Agents: agents/index.md
   - Studies: studies/index.md
   - Methods: methods.md
+  - Tags: tags.md
 """
 
 
