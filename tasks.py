@@ -55,6 +55,23 @@ def ensure_chromium() -> None:
         run("apt-get", "install", "-y", "-qq", "chromium", **quiet)
 
 
+def ensure_node_modules() -> None:
+    """axe-core for the accessibility tests, from package-lock.json (`npm ci`) when it changed."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".installed"
+    if not lock.exists():
+        return
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm not found: the accessibility tests will say why they cannot run", file=sys.stderr)
+        return
+    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    stamp.write_text(digest)
+
+
 def main(argv: list[str]) -> None:
     command = argv[0] if argv else "help"
     if command not in {"build", "test", "serve", "check"}:
@@ -69,6 +86,7 @@ def main(argv: list[str]) -> None:
         run(BIN / "evidence-site", "check", *argv[1:])
     else:
         ensure_chromium()
+        ensure_node_modules()
         run(PY, "-m", "pytest", *argv[1:])
 
 
