@@ -9,9 +9,12 @@ from evidence_site.base import load_base
 from evidence_site.charts import figures
 
 
-def test_charts_are_deterministic_accessible_inline_svg():
+def test_charts_are_deterministic_accessible_inline_svg(monkeypatch, tmp_path):
     base = load_base(FIXTURES / "mini/evidence")
+    monkeypatch.setenv("EVIDENCE_SITE_CACHE", "off")
     first, second = figures(base), figures(base)
+    monkeypatch.setenv("EVIDENCE_SITE_CACHE", str(tmp_path))
+    assert figures(base) == first and any(tmp_path.rglob("*.svg")) and figures(base) == first  # cached: same bytes
     assert [svg for _, svg in first.arm_charts] == [svg for _, svg in second.arm_charts]
     assert first.timeline == second.timeline
     assert [t.id for t, _ in first.arm_charts] == ["set-a", "set-b", "set-d"]  # no chart for 'no-thresholds'

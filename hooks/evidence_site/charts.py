@@ -8,8 +8,11 @@ The same evidence gives byte-identical SVG: fixed hash salt per chart, no date m
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from html import escape
 
@@ -24,6 +27,38 @@ BAND_FILLS = [("#9e9e9e", 0.12, ""), ("#9e9e9e", 0.38, "////"), ("#9e9e9e", 0.22
 WIDTH_IN = 4.6
 FONT = "font-family: 'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif"
 SHAPES = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "p"]
+
+
+def _cache_dir() -> Path | None:
+    """Where rendered charts are kept between builds (EVIDENCE_SITE_CACHE=off disables it)."""
+    setting = os.environ.get("EVIDENCE_SITE_CACHE", "")
+    if setting.lower() in {"0", "off", "no"}:
+        return None
+    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evidence-site"
+    return base / "charts"
+
+
+def cached(kind: str, data: object, render) -> str:
+    """render(), or its earlier output for the same inputs and code: charts are deterministic, and
+    importing and running matplotlib costs about a second a build."""
+    from importlib.metadata import version
+
+    code = Path(__file__).read_bytes()
+    key = hashlib.sha256(repr((kind, data, version("matplotlib"))).encode() + code).hexdigest()
+    folder = _cache_dir()
+    path = folder / f"{key}.svg" if folder else None
+    if path is not None and path.exists():
+        return path.read_text(encoding="utf-8")
+    svg = render()
+    if path is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(svg, encoding="utf-8")
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only home only costs time
+    return svg
 
 
 @dataclass(frozen=True)
@@ -257,7 +292,10 @@ def figures(base: EvidenceBase) -> Figures:
     sets = [t for t in ordered_sets(base) if t.status != "no-thresholds" and t.bands]
     charts = []
     if rows:
-        charts = [(t, before_after_chart(rows, t, f"chart-arms-{t.id}")) for t in sets] or \
-                 [(None, before_after_chart(rows, None, "chart-arms"))]
+        charts = [(t, cached("arms", (rows, t.model_dump_json(), f"chart-arms-{t.id}"),
+                             lambda t=t: before_after_chart(rows, t, f"chart-arms-{t.id}"))) for t in sets] or \
+                 [(None, cached("arms", (rows, None, "chart-arms"), lambda: before_after_chart(rows, None, "chart-arms")))]
     timeline = timeline_rows(base)
-    return Figures(rows, charts, timeline, timeline_chart(base, timeline, "chart-timeline") if timeline else None)
+    designs = [d.model_dump_json() for d in base.scheme.designs] if base.scheme else []
+    svg = cached("timeline", (timeline, designs), lambda: timeline_chart(base, timeline, "chart-timeline")) if timeline else None
+    return Figures(rows, charts, timeline, svg)
