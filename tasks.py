@@ -5,6 +5,7 @@
     python3 tasks.py test    # install what is needed, then run every test
     python3 tasks.py serve   # live preview at http://127.0.0.1:8000
     python3 tasks.py check   # validate the evidence records only (fast)
+    python3 tasks.py lighthouse [PAGE ...]   # Lighthouse scores of built pages (a report, not a test)
 
 Each command first makes .venv from requirements.lock (only when the lock file changed).
 """
@@ -25,9 +26,9 @@ LOCKS = [ROOT / "requirements.lock", ROOT / "pyproject.toml"]
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
 
 
-def run(*cmd: object, **kw) -> None:
+def run(*cmd: object, cwd: Path = ROOT, **kw) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=ENV, **kw)
+    code = subprocess.call([str(c) for c in cmd], cwd=cwd, env=ENV, **kw)
     if code:
         sys.exit(code)
 
@@ -55,10 +56,11 @@ def ensure_chromium() -> None:
         run("apt-get", "install", "-y", "-qq", "chromium", **quiet)
 
 
-def ensure_node_modules() -> None:
-    """axe-core for the accessibility tests, from package-lock.json (`npm ci`) when it changed."""
-    lock = ROOT / "package-lock.json"
-    stamp = ROOT / "node_modules" / ".installed"
+def ensure_node_modules(folder: Path = ROOT) -> None:
+    """npm packages from folder's package-lock.json (`npm ci`) when it changed: axe-core for the
+    accessibility tests at the root, Lighthouse under tools/lighthouse."""
+    lock = folder / "package-lock.json"
+    stamp = folder / "node_modules" / ".installed"
     if not lock.exists():
         return
     digest = hashlib.sha256(lock.read_bytes()).hexdigest()
@@ -68,13 +70,13 @@ def ensure_node_modules() -> None:
     if npm is None:
         print("npm not found: the accessibility tests will say why they cannot run", file=sys.stderr)
         return
-    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", cwd=folder)
     stamp.write_text(digest)
 
 
 def main(argv: list[str]) -> None:
     command = argv[0] if argv else "help"
-    if command not in {"build", "test", "serve", "check"}:
+    if command not in {"build", "test", "serve", "check", "lighthouse"}:
         print(__doc__)
         sys.exit(0 if command in {"help", "-h", "--help"} else 2)
     ensure_venv()
@@ -84,6 +86,10 @@ def main(argv: list[str]) -> None:
         run(BIN / "mkdocs", "serve", *argv[1:])
     elif command == "check":
         run(BIN / "evidence-site", "check", *argv[1:])
+    elif command == "lighthouse":
+        ensure_chromium()
+        ensure_node_modules(ROOT / "tools" / "lighthouse")
+        run(PY, ROOT / "tools" / "lighthouse.py", *argv[1:])
     else:
         ensure_chromium()
         ensure_node_modules()
