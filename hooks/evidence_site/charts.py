@@ -12,6 +12,7 @@ import hashlib
 import io
 import os
 import re
+import textwrap
 from pathlib import Path
 from dataclasses import dataclass
 from html import escape
@@ -139,7 +140,7 @@ def _style(ax) -> None:
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color(FG)
-    ax.tick_params(colors=FG, labelsize=9)
+    ax.tick_params(colors=FG, labelsize=9.5)
     ax.xaxis.label.set_color(FG)
     ax.yaxis.label.set_color(FG)
 
@@ -153,6 +154,12 @@ def _x_limit(rows: list[ArmRow], tset: ThresholdSet | None) -> float:
     return top * 1.1
 
 
+def _fits(label: str, span: float, xmax: float) -> bool:
+    """Whether a band's label fits inside its shaded span (8 pt italic, about 0.5 em a character)."""
+    axes_points = WIDTH_IN * 72 * 0.92
+    return len(label) * 8 * 0.52 + 8 <= span / xmax * axes_points
+
+
 def band_legend_text(tset: ThresholdSet) -> list[str]:
     return [f"{b.label}: {range_text(b.lower, b.upper, tset.unit)}" for b in ordered_bands(tset)]
 
@@ -164,8 +171,10 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
 
     bands = ordered_bands(tset) if tset is not None else []
     n = len(rows)
-    legend_rows = (len(bands) + 2 + 1) // 2
-    fig = _figure(1.1 + 0.52 * n + 0.24 * legend_rows)
+    labels = [f"{b.label}: {range_text(b.lower, b.upper, tset.unit)}" for b in bands]
+    columns = 2 if all(len(label) <= 30 for label in labels) else 1
+    legend_lines = sum(len(textwrap.wrap(label, 48)) for label in labels) + 2
+    fig = _figure(1.1 + 0.52 * n + 0.2 * (legend_lines + columns - 1) // columns)
     ax = fig.add_subplot()
     xmax = _x_limit(rows, tset)
     handles = []
@@ -178,11 +187,11 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
         ax.axvspan(lo, min(hi, xmax), facecolor=fill, alpha=alpha, hatch=hatch, edgecolor=FG, linewidth=0)
         if band.lower:
             ax.axvline(lo, color=FG, linewidth=0.7, linestyle=":")
-        if min(hi, xmax) - lo >= 0.14 * xmax:  # label the band where it fits; the legend names all
-            ax.text((lo + min(hi, xmax)) / 2, n - 0.15 + 0.17, band.label, ha="center", va="top", fontsize=7.5,
+        if _fits(band.label, min(hi, xmax) - lo, xmax):  # label the band where it fits; the legend names all
+            ax.text((lo + min(hi, xmax)) / 2, n - 0.15 + 0.17, band.label, ha="center", va="top", fontsize=8,
                     color=FG, style="italic", clip_on=True)
         handles.append(Patch(facecolor=fill, alpha=alpha, hatch=hatch, edgecolor=FG, linewidth=0,
-                             label=f"{band.label}: {range_text(band.lower, band.upper, tset.unit)}"))
+                             label=textwrap.fill(f"{band.label}: {range_text(band.lower, band.upper, tset.unit)}", 48)))
     for i, row in enumerate(rows):
         y = n - 1 - i
         before, after = row.nmol(row.before), row.nmol(row.after)
@@ -193,7 +202,7 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
             ax.plot([before], [y], "o", markersize=8, markerfacecolor="none", markeredgecolor=FG, markeredgewidth=1.5)
         if after is not None:
             ax.plot([after], [y], "o", markersize=8, color=FG)
-        ax.text(xmax * 0.01, y + 0.22, f"{row.label}: {row.arm}", fontsize=8.5, color=FG, va="bottom")
+        ax.text(xmax * 0.01, y + 0.22, f"{row.label}: {row.arm}", fontsize=9.5, color=FG, va="bottom")
     ax.set_xlim(0, xmax)
     ax.set_ylim(-0.55, n - 0.15 + 0.2)
     ax.set_yticks([])
@@ -206,7 +215,7 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
     handles += [Line2D([], [], marker="o", linestyle="none", markerfacecolor="none", markeredgecolor=FG,
                        markeredgewidth=1.5, markersize=7, label="Before"),
                 Line2D([], [], marker="o", linestyle="none", color=FG, markersize=7, label="After")]
-    legend = fig.legend(handles=handles, loc="outside lower center", ncols=2, frameon=False, fontsize=8,
+    legend = fig.legend(handles=handles, loc="outside lower center", ncols=columns, frameon=False, fontsize=9,
                         handlelength=1.6)
     for text in legend.get_texts():
         text.set_color(FG)
@@ -246,7 +255,7 @@ def timeline_chart(base: EvidenceBase, rows: list[TimelineRow], chart_id: str) -
     """Studies by publication year (x) and design (y); marker area grows with participants."""
     order = [d.id for d in base.scheme.designs] if base.scheme else []
     designs = sorted({r.design for r in rows}, key=lambda d: order.index(d) if d in order else len(order))
-    fig = _figure(1.3 + 0.42 * len(designs))
+    fig = _figure(1.0 + 0.55 * len(designs))
     ax = fig.add_subplot()
     seen: dict[tuple[int, str], int] = {}
     years = [r.year for r in rows]
@@ -254,20 +263,24 @@ def timeline_chart(base: EvidenceBase, rows: list[TimelineRow], chart_id: str) -
         level = len(designs) - 1 - designs.index(row.design)
         k = seen.get((row.year, row.design), 0)
         seen[(row.year, row.design)] = k + 1
-        offset = (0.0, 0.18, -0.18, 0.34, -0.34)[k % 5]
+        offset = (0.0, -0.17, 0.15, -0.34, -0.08)[k % 5]  # labels sit above each row
         size = 30 + (min(row.participants, 2000) ** 0.5) * 6 if row.participants else 30
         shape = SHAPES[designs.index(row.design) % len(SHAPES)]
         ax.scatter([row.year], [level + offset], s=size, marker=shape, facecolors="none", edgecolors=FG, linewidths=1.3)
-    ax.set_yticks(range(len(designs)), [next(r.design_label for r in rows if r.design == d) for d in reversed(designs)])
     lo, hi = min(years), max(years)
     ax.set_xlim(lo - 1, hi + 1)
-    ax.set_ylim(-0.6, len(designs) - 0.4)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    for i, design in enumerate(designs):  # row labels inside the plot: the chart keeps the full width on a phone
+        ax.text(lo - 0.9, len(designs) - 1 - i + 0.3, next(r.design_label for r in rows if r.design == design),
+                fontsize=9.5, color=FG, va="bottom")
+    ax.set_yticks([])
+    ax.set_ylim(-0.6, len(designs) - 0.3 + 0.35)
+    from matplotlib.ticker import MaxNLocator, MultipleLocator
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
+    ax.xaxis.set_minor_locator(MultipleLocator(1))
     ax.set_xlabel("Year of publication", fontsize=9)
     ax.grid(axis="x", color=FG, alpha=0.15, linewidth=0.6)
     _style(ax)
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
+    ax.tick_params(axis="x", which="minor", colors=FG, length=2)
     counts = [(d, sum(1 for r in rows if r.design == d)) for d in designs]
     title = f"Studies by year and design: {len(rows)} studies, {lo} to {hi}"
     desc = ("Timeline: each study is a marker at its year of publication, in the row of its design; larger "

@@ -53,7 +53,9 @@ def reference_html(src: Source) -> Markup:
     """The full reference of a source as escaped HTML (without the surrounding <li>)."""
     parts = []
     if src.authors:
-        parts.append(escape(authors_text(src.authors)) + ".")
+        authors = authors_text(src.authors)
+        parts.append(escape(authors) + ("" if authors.endswith(".") else "."))  # no 'et al..'
+
     parts.append(f"<cite>{escape(src.title)}</cite>.")
     pub = escape(src.container or "")
     if src.year:
