@@ -5,9 +5,10 @@ Registered in mkdocs.yml under `hooks:`. MkDocs loads this module once per proce
 """
 from __future__ import annotations
 
-import logging
 import os
+import posixpath
 import sys
+from urllib.parse import urljoin
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package liv
 
 from evidence_site import site  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed  # noqa: E402
+from evidence_site.render import SiteLinks  # noqa: E402
 
-log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
 
 
@@ -32,9 +33,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Load and check evidence/; refuse the build with one line per problem."""
     _state.clear()
     root = _root(config)
+    extra = config.extra.get("evidence", {}) if isinstance(config.extra.get("evidence"), dict) else {}
     try:
-        built = site.build(root / "evidence", root / config.docs_dir if not os.path.isabs(config.docs_dir)
-                           else Path(config.docs_dir), directory_urls=config.use_directory_urls)
+        built = site.build(root / "evidence", Path(config.docs_dir), directory_urls=config.use_directory_urls,
+                           links=_links(config), review_max_age_days=extra.get("review_max_age_days", 730),
+                           site_url=config.site_url)
     except EvidenceCheckFailed as failed:
         raise PluginError(str(failed)) from None
     for warning in built.warnings:
@@ -81,6 +84,15 @@ def on_page_content(html: str, page: MkPage, config: MkDocsConfig, files: Files)
 def on_post_build(config: MkDocsConfig) -> None:
     """Write redirects for old URLs and the open-data exports."""
     _state["built"].write_extras(Path(config.site_dir))
+
+
+def _links(config: MkDocsConfig) -> SiteLinks | None:
+    """Edit and report links from repo_url and edit_uri ('edit/main/content/' → 'edit/main/')."""
+    if not config.repo_url or not config.edit_uri:
+        return None
+    repo = config.repo_url.rstrip("/") + "/"
+    edit_root = urljoin(repo, posixpath.dirname(config.edit_uri.rstrip("/")) + "/")
+    return SiteLinks(edit_root, urljoin(repo, "issues/new"))
 
 
 def _docs_rel(config: MkDocsConfig) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import browser, mini_built, mini_server  # noqa: F401
-from conftest import FIXTURES
+from browser_support import browser, mini_built, mini_server, real_server  # noqa: F401
+from conftest import FIXTURES, ROOT
 from evidence_site.base import load_base
 from evidence_site.checker import band_of, convert, other_unit
 
@@ -54,6 +54,29 @@ def test_checker_gives_the_right_band_on_each_side_of_every_cut_off(checker, set
         if got != (expected.label if expected else None):
             wrong.append(f"{value} {unit}: shown {got!r}, expected {expected.label if expected else None!r}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_real_threshold_sets_give_the_same_bands_in_the_browser_as_in_python(browser, real_server):
+    """Every cut-off of every real authority, both sides, both units: the script agrees with checker.py."""
+    real = load_base(ROOT / "evidence")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(real_server.url + "checker/")
+    wrong, checked = [], 0
+    for tset in real.thresholds.values():
+        for value, unit in cases(tset):
+            if float(value) > (1000 if unit == "nmol/L" else 400):
+                continue
+            submit(page, value, unit)
+            for other in real.thresholds.values():
+                expected = band_of(other, float(value), unit)
+                got = shown_band(page, other.id) if other.bands else None
+                checked += 1
+                if got != (expected.label if expected else None):
+                    wrong.append(f"{other.id} at {value} {unit}: shown {got!r}, expected {expected.label if expected else None!r}")
+    context.close()
+    assert not wrong, "\n".join(wrong)
+    assert checked >= len(real.thresholds) ** 2 or not real.thresholds
 
 
 def test_checker_known_answers_and_the_other_unit(checker):

@@ -84,10 +84,10 @@ def _check_references(base: EvidenceBase) -> list[EvidenceError]:
 def _check_locators(base: EvidenceBase) -> list[EvidenceError]:
     out = []
     for key, src in base.sources.items():
-        if src.evidence and not (src.pmid or src.doi or src.url or src.registry):
+        if src.evidence and not (src.pmid or src.pmcid or src.doi or src.url or src.registry):
             file, line = base.where("sources", key)
             out.append(EvidenceError(file, line, "", "source has no locator",
-                                     "add a pmid, doi, url or registry id so readers can find it"))
+                                     "add a pmid, pmcid, doi, url or registry id so readers can find it"))
     return out
 
 

@@ -53,9 +53,8 @@ def reference_html(src: Source) -> Markup:
     """The full reference of a source as escaped HTML (without the surrounding <li>)."""
     parts = []
     if src.authors:
-        authors = authors_text(src.authors)
-        parts.append(escape(authors) + ("" if authors.endswith(".") else "."))  # no 'et al..'
-
+        names = authors_text(src.authors)
+        parts.append(escape(names) + ("" if names.endswith(".") else "."))
     parts.append(f"<cite>{escape(src.title)}</cite>.")
     pub = escape(src.container or "")
     if src.year:
@@ -68,7 +67,8 @@ def reference_html(src: Source) -> Markup:
             pub += f":{escape(src.pages)}"
     if pub:
         parts.append(pub + ".")
-    links = " · ".join(f'<a href="{escape(url)}" rel="noopener">{escape(label)}</a>' for label, url in locator_links(src))
+    rel = "noopener" if src.evidence else "nofollow noopener"
+    links = " · ".join(f'<a href="{escape(url)}" rel="{rel}">{escape(label)}</a>' for label, url in locator_links(src))
     if links:
         parts.append(f'<span class="locators">{links}</span>')
     return Markup(" ".join(parts))

@@ -10,8 +10,30 @@ from .base import load_base
 from .claimcheck import verify_site
 from .lint import content_pages
 from .site import check_content
-from .errors import EvidenceCheckFailed
+from .errors import EvidenceCheckFailed, EvidenceError
+from .scaffold import KINDS, new_record
 from .schema import write_schemas
+
+
+def _print(problem, fmt: str) -> None:
+    """One problem as a plain line, or as a GitHub Actions annotation on the file's line."""
+    if fmt == "github":
+        level = "warning" if problem.warning else "error"
+        message = (f"{problem.field}: " if problem.field else "") + problem.message + (f" ({problem.hint})" if problem.hint else "")
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        print(f"::{level} file={problem.file},line={problem.line},title=evidence check::{message}")
+    else:
+        print(f"warning: {problem}" if problem.warning else str(problem))
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        path = new_record(Path(args.evidence), args.kind, args.id)
+    except EvidenceError as err:
+        print(str(err))
+        return 1
+    print(f"Wrote {path}. Fill in every TODO, then run: evidence-site check")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -24,11 +46,11 @@ def _check(args: argparse.Namespace) -> int:
         base = replace(base, warnings=base.warnings + tuple(problems))
     except EvidenceCheckFailed as failed:
         for error in failed.errors:
-            print(str(error))
+            _print(error, args.format)
         print(f"{len(failed.errors)} problem(s) found.", file=sys.stderr)
         return 1
     for warning in base.warnings:
-        print(f"warning: {warning}")
+        _print(warning, args.format)
     counts = ", ".join(f"{len(recs)} {kind}" for kind, recs in base.records.items())
     print(f"OK: {counts}.", file=sys.stderr)
     return 0
@@ -54,12 +76,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--evidence", default="evidence", help="the evidence folder (default: ./evidence)")
     parser.add_argument("--content", default="content", help="hand-written pages to lint (default: ./content)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate every record and print every problem as file:line: field: message")
+    check = sub.add_parser("check", help="validate every record and print every problem as file:line: field: message")
+    check.add_argument("--format", choices=["text", "github"], default="text",
+                       help="github: print GitHub Actions annotations that show on the pull request's lines")
+    new = sub.add_parser("new", help="write a new record from a template with TODO markers to fill in")
+    new.add_argument("kind", choices=sorted(KINDS))
+    new.add_argument("id", help="the new record's id, e.g. kampman-2012")
     sub.add_parser("schema", help="regenerate the JSON Schemas in evidence/_schemas/")
     verify = sub.add_parser("verify-site", help="check every claim in a built site cites a reference with a locator")
     verify.add_argument("site", nargs="?", default="site")
     args = parser.parse_args(argv)
-    return {"check": _check, "schema": _schema, "verify-site": _verify_site}[args.command](args)
+    return {"check": _check, "schema": _schema, "verify-site": _verify_site, "new": _new}[args.command](args)
 
 
 if __name__ == "__main__":

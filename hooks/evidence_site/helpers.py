@@ -37,10 +37,14 @@ def direction_text(direction: str) -> str:
     return DIRECTIONS.get(direction, direction)
 
 
+def study_label(base: EvidenceBase, study) -> str:
+    return study.label or short_label(base.sources[study.source])
+
+
 def record_name(base: EvidenceBase, kind: str, key: str) -> str:
     record = base.of(kind)[key]
     if kind == "studies":
-        return f"{short_label(base.sources[record.source])} (study)"
+        return f"{study_label(base, record)} (study)"
     if kind == "sources":
         return short_label(record)
     return getattr(record, "title", None) or getattr(record, "name", None) or getattr(record, "authority", None) or key

@@ -110,7 +110,7 @@ def compute_studies(base: EvidenceBase, studies: list[Study], outcome: str | Non
 
 
 def papers_text(base: EvidenceBase, papers) -> str:
-    names = [short_label(base.sources[p.source]) if p.source in base.sources else p.id for p in papers]
+    names = [p.label or (short_label(base.sources[p.source]) if p.source in base.sources else p.id) for p in papers]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 

@@ -13,7 +13,7 @@ from .errors import EvidenceError, did_you_mean
 
 NOT_A_CLAIM = "<!-- not-a-claim -->"
 NUMBER = re.compile(r"(?<![\w(/.-])\d+(?:[.,]\d+)*(?:\s?%)?(?![\w(])")
-EFFECT = re.compile(r"\b(reduc\w*|improv\w*|increas\w*|decreas\w*|lower(?:s|ed)?|rais(?:e|es|ed)|risks?|"
+EFFECT = re.compile(r"\b(reduc\w*|improv\w*|increas\w*|decreas\w*|lower(?:s|ed)|rais(?:es|ed)|risks?|"
                     r"prevent\w*|protect\w*|effective|benefit\w*|harm\w*|worsen\w*|slow(?:s|ed)?)\b", re.I)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _SKIP_LINE = re.compile(r"^\s*(#|\||<|!!!|\?\?\?|---|```|~~~|\*\*\*|\[@?\w[^\]]*\]:)")

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from . import yamlfile
 from .errors import EvidenceError, did_you_mean
 from .models import ID_PATTERN, KINDS, SINGLE_FILES, Record
+from .scaffold import todo_errors
 from .validate import translate
 
 SCHEMA_DIR = "_schemas"
@@ -69,7 +70,11 @@ def load_file(kind: str, path: Path) -> Loaded:
         raise _Many([EvidenceError(shown, 1, "", f"file name '{path.stem}' is not a valid id",
                                    "use lower-case ASCII letters, digits and single hyphens")])
     try:
-        data, lines = yamlfile.parse(yamlfile.decode(path.read_bytes(), shown), shown)
+        text = yamlfile.decode(path.read_bytes(), shown)
+        todos = todo_errors(text, shown)
+        if todos:
+            raise _Many(todos)
+        data, lines = yamlfile.parse(text, shown)
     except EvidenceError as err:
         raise _Many([err]) from None
     model = KINDS.get(kind) or SINGLE_FILES[kind]

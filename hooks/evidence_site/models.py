@@ -125,6 +125,8 @@ class Study(Record, Reviewed):
     source: Key = Field(description="The publication this record summarises")
     details_sources: Sources = Field(description="Sources for design, country, N, population and methods")
     title: Optional[Text] = Field(None, description="Defaults to the source's title")
+    label: Optional[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+        None, description="Short name such as 'Hiremath 2009'; defaults to the source's label")
     trial: Optional[Key] = Field(None, description="Shared key of the trial; papers on one trial share it")
     country: Optional[ShortText] = None
     design: Key = Field(description="Design id from the level scheme (rct, cohort, ...)")
@@ -149,7 +151,7 @@ class Study(Record, Reviewed):
 
 class StatedLevel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-    level: Annotated[str, Field(min_length=1, max_length=10)]
+    level: Annotated[str, Field(min_length=1, max_length=20, description="As the source gives it: '1a', '2', 'conflicting'")]
     source: Key
     quote: Optional[Text] = None
 

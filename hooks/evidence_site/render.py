@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from html import escape
+import posixpath
+from urllib.parse import quote, urlencode, urljoin
 from typing import Callable
 
 import jinja2
@@ -15,12 +17,30 @@ from markupsafe import Markup
 
 from .base import EvidenceBase
 from .cite import References, reference_html, short_label
-from .urls import link, page_path
+from .urls import link, page_path, url_of
+from .changes import changes
+from .export import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
 from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
-from .helpers import GLOBALS, VERDICTS, direction_text, level_badge
+from .helpers import GLOBALS, study_label, VERDICTS, direction_text, level_badge
 from .levels import compute, level_rank
 from .readers import reader_pages
 from .uses import Use, citing_records
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Where 'Edit this record' and 'Report a problem' point (from the site's repository)."""
+
+    edit_root: str   # e.g. https://github.com/owner/repo/edit/main/
+    issues: str      # e.g. https://github.com/owner/repo/issues/new
+
+    def actions(self, record_file: str, title: str) -> str:
+        edit = escape(self.edit_root + quote(record_file))
+        query = urlencode({"template": "wrong.yml", "title": f"Problem with {record_file}",
+                           "record": record_file, "page": title})
+        report = escape(f"{self.issues}?{query}")
+        return (f'<p class="record-actions"><a href="{edit}" rel="nofollow">Edit this record</a> · '
+                f'<a href="{report}" rel="nofollow">Report a problem</a></p>\n')
 
 
 @dataclass(frozen=True)
@@ -50,8 +70,10 @@ def front_matter(title: str, **extra: object) -> str:
 class Renderer:
     """Renders every page of one evidence base."""
 
-    def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None):
-        self.base, self.directory_urls = base, directory_urls
+    def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
+                 links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None):
+        self.base, self.directory_urls, self.links, self.history = base, directory_urls, links, history or {}
+        self.site_url = site_url
         self.uses = citing_records(base)
         for src, (title, keys) in sorted((page_uses or {}).items()):
             for key in keys:
@@ -63,8 +85,11 @@ class Renderer:
         refs = References(self.base.sources, src, self.directory_urls)
         html = _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
-            label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            study_label=lambda study: study_label(self.base, study), **context)
         record_file = self.base.file_of(*record) if record else None
+        if record_file and self.links:
+            html += "\n" + self.links.actions(record_file, title)
         return Page(src, front_matter(title, **(meta or {})) + html, title, record_file)
 
     def _href(self, src: str) -> Callable[..., str]:
@@ -78,9 +103,13 @@ class Renderer:
     def study(self, key: str) -> Page:
         study = self.base.studies[key]
         title = study.title or self.base.sources[study.source].title
-        return self.page("study.md.j2", page_path("studies", key), title, ("studies", key),
-                         {"tags": list(study.tags)}, study=study, source=self.base.sources[study.source],
-                         scheme=self.base.scheme)
+        source = self.base.sources[study.source]
+        meta: dict = {"tags": list(study.tags)}
+        if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
+            page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
+            meta.update(citation_meta=citation_meta(source, study), jsonld=study_jsonld(source, study, page_url))
+        return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
+                         study=study, source=source, scheme=self.base.scheme)
 
     def source(self, key: str) -> Page:
         src = self.base.sources[key]
@@ -117,7 +146,7 @@ class Renderer:
         rows = [{"label": row.label, "computed": row.computed,
                  "cells": [self.cell(src, row, agent) for agent in agents]} for row in comparison.rows]
         return self.page("comparison.md.j2", src, comparison.title, ("comparisons", key),
-                         comparison=comparison, agents=agents, rows=rows)
+                         {"hide": ["toc", "navigation"]}, comparison=comparison, agents=agents, rows=rows)
 
     def cell(self, src: str, row, agent) -> dict:
         """One comparison cell: its HTML and the sources it cites (none for an empty cell)."""
@@ -166,13 +195,20 @@ class Renderer:
                               "directions": ", ".join(directions)})
             agent = row_id[len("agent-"):] if row_id.startswith("agent-") else None
             rows.append({"label": label, "agent": agent, "cells": cells})
-        return self.index("map", "evidence_map.md.j2", "Evidence map", outcomes=outcomes, rows=rows)
+        return self.page("evidence_map.md.j2", page_path("map"), "Evidence map", None, {"hide": ["toc", "navigation"]},
+                         outcomes=outcomes, rows=rows)
+
+    def data_index(self) -> Page:
+        src = page_path("data")
+        return self.index("data", "data_index.md.j2", "Open data", files=FILES, schema_version=SCHEMA_VERSION,
+                          file_href=lambda path: posixpath.relpath(path, posixpath.dirname(src)))
 
     def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
         """A piece of HTML for a hand-written page, citing into that page's reference list."""
         return _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
-            label=lambda key: short_label(self.base.sources[key]), reference=reference_html, **context)
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            study_label=lambda study: study_label(self.base, study), **context)
 
     def all(self) -> dict[str, Page]:
         pages = [self.study(k) for k in self.base.studies] + [self.source(k) for k in self.base.sources]
@@ -180,13 +216,17 @@ class Renderer:
         pages += [self.agent(k) for k in self.base.agents] + [self.index("agents", "agents_index.md.j2", "Vitamin D forms")]
         pages += [self.comparison(k) for k in self.base.comparisons]
         pages += [self.index("comparisons", "comparisons_index.md.j2", "Comparisons"), self.claims_index(),
-                  self.evidence_map()]
+                  self.evidence_map(), self.data_index(), self.index("changes", "changes_index.md.j2", "What changed",
+                                                  entries=changes(self.base, self.history),
+                                                  has_history=bool(self.history))]
         pages += [self.index("studies", "studies_index.md.j2", "Studies"),
                   self.index("sources", "sources_index.md.j2", "Sources")]
         pages += reader_pages(self)
         return {p.src: p for p in pages}
 
 
-def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None) -> dict[str, Page]:
+def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
+                links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None
+                ) -> dict[str, Page]:
     """Every generated page of the site; page_uses adds hand-written pages to the backlinks."""
-    return Renderer(base, directory_urls, page_uses).all()
+    return Renderer(base, directory_urls, page_uses, links, history, site_url).all()

@@ -5,6 +5,7 @@ then asks the result for pages, citations in hand-written pages, and files to wr
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,8 +18,10 @@ from .errors import EvidenceCheckFailed, EvidenceError
 from .glossary import abbreviate_html, markdown_definitions
 from .lint import cited_keys, content_pages, lint_page, page_title
 from .uses import citing_records
+from .export import export_files
 from .redirects import redirect_files
-from .render import Page, Renderer, render_site
+from .changes import git_history, review_warnings
+from .render import Page, Renderer, SiteLinks, render_site
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,8 @@ class Built:
         return abbreviate_html(html, self.base.glossary)
 
     def extra_files(self) -> dict[str, str]:
-        """Files beside the pages: redirects for old URLs."""
-        return redirect_files(self.base, self.directory_urls)
+        """Files beside the pages: redirects for old URLs and the open-data exports."""
+        return {**redirect_files(self.base, self.directory_urls), **export_files(self.base)}
 
     def write_extras(self, site_dir: Path) -> None:
         for rel, text in sorted(self.extra_files().items()):
@@ -83,7 +86,9 @@ def check_content(base: EvidenceBase, pages: dict[str, str], shown_dir: str) -> 
     return problems
 
 
-def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True) -> Built:
+def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True,
+          links: SiteLinks | None = None, review_max_age_days: int | None = None,
+          today: dt.date | None = None, site_url: str | None = None) -> Built:
     """Load, check and render; raises EvidenceCheckFailed listing every problem."""
     evidence_dir = Path(evidence_dir)
     base = load_base(evidence_dir)
@@ -93,6 +98,9 @@ def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool
     errors = [p for p in problems if not p.warning]
     if errors:
         raise EvidenceCheckFailed(errors)
+    if review_max_age_days is not None:
+        problems += review_warnings(base, review_max_age_days, today or dt.date.today())
     base = replace(base, warnings=base.warnings + tuple(p for p in problems if p.warning))
     page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
-    return Built(base, render_site(base, directory_urls, page_uses), directory_urls)
+    history = git_history(evidence_dir)
+    return Built(base, render_site(base, directory_urls, page_uses, links, history, site_url), directory_urls)

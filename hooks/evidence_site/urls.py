@@ -9,7 +9,7 @@ import posixpath
 
 SECTIONS = {"studies": "studies", "sources": "sources", "topics": "topics", "agents": "agents",
             "claims": "claims", "thresholds": "thresholds", "comparisons": "comparisons",
-            "map": "evidence-map"}
+            "map": "evidence-map", "changes": "changes", "data": "data"}
 
 
 def page_path(kind: str, key: str | None = None) -> str:

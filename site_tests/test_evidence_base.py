@@ -1,0 +1,60 @@
+"""The real evidence base keeps the rules for the evidence itself."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from evidence_site.base import load_base
+
+BASE = load_base(ROOT / "evidence")
+FACTS = ROOT.parent / "shared" / "reference" / "facts.yaml"
+
+
+@pytest.mark.skipif(not FACTS.exists() and not __import__("os").environ.get("CI"), reason="shared/ not beside the checkout")
+def test_every_identifier_on_the_site_is_in_the_fact_check():
+    facts = FACTS.read_text(encoding="utf-8").lower()
+    for key, src in BASE.sources.items():
+        for field in ("pmid", "doi", "registry", "pmcid"):
+            value = getattr(src, field)
+            if value:
+                assert value.lower() in facts, f"{key}: {field} {value} is not in facts.yaml"
+                assert field in src.verified, f"{key}: {field} is shown but not marked verified"
+
+
+def test_the_popular_article_is_never_evidence():
+    articles = [s for s in BASE.sources.values() if s.kind == "web-article"]
+    assert articles and all(not s.evidence for s in articles)
+    assert all(c.claimed_in in {s.id for s in articles} for c in BASE.claims.values())
+
+
+def test_the_tromso_papers_are_one_trial(real_site):
+    papers = [s for s in BASE.studies.values() if s.trial == "nct00785473"]
+    assert {s.id for s in papers} >= {"steffensen-2011", "kampman-2012", "steffensen-2013", "holmoy-2017"}
+    page = (real_site / "studies/holmoy-2017/index.html").read_text(encoding="utf-8")
+    assert "(one trial: counted once)" in page
+
+
+def test_the_vitamin_d_bone_conclusion_is_1b_beside_the_stated_1a(real_site):
+    page = (real_site / "topics/vitamin-d-and-bone/index.html").read_text(encoding="utf-8")
+    page = re.sub(r"</?abbr[^>]*>", "", page)  # glossary tooltips wrap terms such as MS
+    assert re.search(r"Level stated by MS Best Practice, Bone Health: 1a \(computed here: 1b\)", page)
+    assert "report one trial, NCT00785473" in page
+
+
+def test_every_study_of_the_module_tables_has_a_page(real_site):
+    for key in ("miyazaki-2016", "varoglu-2010", "shuhaibar-2009", "weinstock-guttman-2006", "pilutti-2014",
+                "holmoy-2017", "steffensen-2013", "steffensen-2011", "hiremath-2009"):
+        assert (real_site / "studies" / key / "index.html").exists(), key
+
+
+def test_real_pages_request_nothing_outside_the_site(real_site):
+    site_url = "https://evidence-site.github.io/"
+    for path in real_site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        loaded = re.findall(r'<(?:script|img|iframe|source|audio|video)[^>]*\ssrc="([^"]+)"', html)
+        loaded += [h for h in re.findall(r'<link[^>]*\shref="([^"]+)"', html)]
+        external = [u for u in loaded if re.match(r"(https?:)?//", u) and not u.startswith(site_url)]
+        assert not external, (path, external)
