@@ -5,6 +5,7 @@
     python3 tasks.py test    # install what is needed, then run every test
     python3 tasks.py serve   # live preview at http://127.0.0.1:8000
     python3 tasks.py check   # validate the evidence records only (fast)
+    python3 tasks.py lighthouse [PAGE ...]   # Lighthouse scores of built pages (a report, not a test)
 
 Each command first makes .venv from requirements.lock (only when the lock file changed).
 """
@@ -25,9 +26,9 @@ LOCKS = [ROOT / "requirements.lock", ROOT / "pyproject.toml"]
 ENV = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
 
 
-def run(*cmd: object, **kw) -> None:
+def run(*cmd: object, cwd: Path = ROOT, **kw) -> None:
     print("+", " ".join(str(c) for c in cmd), flush=True)
-    code = subprocess.call([str(c) for c in cmd], cwd=ROOT, env=ENV, **kw)
+    code = subprocess.call([str(c) for c in cmd], cwd=cwd, env=ENV, **kw)
     if code:
         sys.exit(code)
 
@@ -45,14 +46,14 @@ def ensure_venv() -> None:
     stamp.write_text(digest)
 
 
-# Programs the tests need from outside Python, and the Debian package that provides each:
-# the browser tests drive chromium; the HTML checker (vnu.jar) runs on Java.
-TEST_PROGRAMS = {"chromium": "chromium", "java": "default-jre-headless"}
+# Programs from outside Python, and the Debian package that provides each: the browser tests
+# (and Lighthouse) drive chromium; the HTML checker (vnu.jar) runs on Java.
+PROGRAMS = {"chromium": "chromium", "java": "default-jre-headless"}
 
 
-def ensure_test_programs() -> None:
-    """Install missing test programs when we can (root with apt), else their tests say why they skip."""
-    missing = [package for program, package in TEST_PROGRAMS.items() if not shutil.which(program)]
+def ensure_programs(*programs: str) -> None:
+    """Install missing programs when we can (root with apt), else their tests say why they skip."""
+    missing = [PROGRAMS[program] for program in programs if not shutil.which(program)]
     if not missing or os.environ.get("SKIP_BROWSER_INSTALL"):
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
@@ -62,9 +63,31 @@ def ensure_test_programs() -> None:
         run("apt-get", "install", "-y", "-qq", *missing, **quiet)
 
 
+def ensure_chromium() -> None:
+    ensure_programs("chromium")
+
+
+def ensure_node_modules(folder: Path = ROOT) -> None:
+    """npm packages from folder's package-lock.json (`npm ci`) when it changed: axe-core for the
+    accessibility tests at the root, Lighthouse under tools/lighthouse."""
+    lock = folder / "package-lock.json"
+    stamp = folder / "node_modules" / ".installed"
+    if not lock.exists():
+        return
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        print("npm not found: the accessibility tests will say why they cannot run", file=sys.stderr)
+        return
+    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error", cwd=folder)
+    stamp.write_text(digest)
+
+
 def main(argv: list[str]) -> None:
     command = argv[0] if argv else "help"
-    if command not in {"build", "test", "serve", "check"}:
+    if command not in {"build", "test", "serve", "check", "lighthouse"}:
         print(__doc__)
         sys.exit(0 if command in {"help", "-h", "--help"} else 2)
     ensure_venv()
@@ -74,8 +97,13 @@ def main(argv: list[str]) -> None:
         run(BIN / "mkdocs", "serve", *argv[1:])
     elif command == "check":
         run(BIN / "evidence-site", "check", *argv[1:])
+    elif command == "lighthouse":
+        ensure_chromium()
+        ensure_node_modules(ROOT / "tools" / "lighthouse")
+        run(PY, ROOT / "tools" / "lighthouse.py", *argv[1:])
     else:
-        ensure_test_programs()
+        ensure_programs("chromium", "java")
+        ensure_node_modules()
         run(PY, "-m", "pytest", *argv[1:])
 
 

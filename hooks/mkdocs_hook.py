@@ -96,15 +96,17 @@ def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: F
     if page.file.src_uri in built.pages:
         return markdown
     try:
-        return built.cite_page(markdown, page.file.src_uri, f"{_docs_rel(config)}/{page.file.src_uri}")
+        markdown = built.cite_page(markdown, page.file.src_uri, f"{_docs_rel(config)}/{page.file.src_uri}")
+        return built.abbreviate_markdown(markdown)
     except EvidenceCheckFailed as failed:
         raise PluginError(str(failed)) from None
 
 
 def on_page_content(html: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-    """Mark each cited paragraph of a hand-written page as a claim (data-claim)."""
+    """Mark each cited paragraph of a hand-written page as a claim (data-claim); glossary
+    tooltips on generated pages (hand-written ones get them from the abbr extension)."""
     if page.file.src_uri in _state["built"].pages:
-        return html
+        return _state["built"].abbreviate_html(html)
     return _state["built"].mark_claims(html)
 
 

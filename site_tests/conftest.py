@@ -29,6 +29,8 @@ hooks:
 plugins:
   - search
   - tags
+extra_css: [assets/site.css]
+extra_javascript: [assets/sortable.js]
 markdown_extensions: [abbr, admonition, attr_list, md_in_html, tables, toc]
 validation:
   omitted_files: info
@@ -45,11 +47,14 @@ nav:
   - Home: index.md
   - Topics: topics/index.md
   - Compare: comparisons/index.md
+  - Checker: checker/index.md
+  - Figures: figures/index.md
   - Map: evidence-map/index.md
   - Claims: claims/index.md
   - Agents: agents/index.md
   - Studies: studies/index.md
   - Methods: methods.md
+  - Tags: tags.md
 """
 
 
@@ -81,6 +86,7 @@ class FixtureSite:
 def mini_site(tmp_path: Path) -> FixtureSite:
     root = tmp_path / "project"
     shutil.copytree(FIXTURES / "mini", root)
+    shutil.copytree(ROOT / "content" / "assets", root / "content" / "assets")  # the site's own CSS and scripts
     (root / "mkdocs.yml").write_text(CONFIG.format(root=ROOT), encoding="utf-8")
     return FixtureSite(root)
 

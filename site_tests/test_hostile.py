@@ -68,6 +68,14 @@ def _symlink(rel: str, target: str) -> Callable[[Path], None]:
     return setup
 
 
+def _folder_symlink(rel: str, target: str) -> Callable[[Path], None]:
+    """Replace a kind folder of the fixture by a symlink (nothing refers to comparisons)."""
+    def setup(project: Path) -> None:
+        shutil.rmtree(project / rel, ignore_errors=True)
+        (project / rel).symlink_to(target)
+    return setup
+
+
 def _folder(rel: str) -> Callable[[Path], None]:
     return lambda project: (project / rel).mkdir(parents=True)
 
@@ -84,8 +92,8 @@ GENERATED = [
          ("evidence/sources/paper-x.yaml:1: symbolic links are not allowed (commit the record file itself)",)),
     Case("symlink-dangling", _symlink("evidence/sources/paper-x.yaml", "/nonexistent/record.yaml"),
          ("evidence/sources/paper-x.yaml:1: symbolic links are not allowed (commit the record file itself)",)),
-    Case("symlink-folder", _symlink("evidence/thresholds", "/etc"),
-         ("evidence/thresholds:1: symbolic links are not allowed (commit the folder or file itself)",)),
+    Case("symlink-folder", _folder_symlink("evidence/comparisons", "/etc"),
+         ("evidence/comparisons:1: symbolic links are not allowed (commit the folder or file itself)",)),
     # Before: IsADirectoryError traceback.
     Case("folder-named-like-a-record", _folder("evidence/sources/paper-x.yaml"),
          ("evidence/sources/paper-x.yaml:1: not a regular file (a record is one .yaml file)",)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from .base import EvidenceBase
+from .checker import threshold_problems
 from .errors import EvidenceError, did_you_mean, field_path
 from .levels import trial_warnings
 
@@ -28,6 +29,7 @@ def check(base: EvidenceBase) -> list[EvidenceError]:
     problems += _check_unique_conclusions(base)
     problems += _check_aliases(base)
     problems += _check_comparisons(base)
+    problems += threshold_problems(base)
     if not any(p.message.startswith(("unknown design", "more than one level scheme", "no level scheme")) for p in problems):
         problems += trial_warnings(base)
     return problems
@@ -122,7 +124,7 @@ def _check_aliases(base: EvidenceBase) -> list[EvidenceError]:
             if any(seg in (".", "..", "") for seg in segments) and alias != "/":
                 out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' has an empty, '.' or '..' segment",
                                          "give the old URL path exactly, e.g. '/1541'"))
-            elif alias == "/" or top in {"studies", "sources", "topics", "agents", "assets", "search", "tags"}:
+            elif alias == "/" or top in {"studies", "sources", "topics", "agents", "assets", "search", "tags", "checker", "figures"}:
                 out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' would replace a page of this site",
                                          "aliases are old URLs from other sites"))
             elif alias.rstrip("/") in seen:

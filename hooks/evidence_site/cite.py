@@ -102,7 +102,8 @@ class References:
         for key in keys:
             n, src = self.number(key), self.sources[key]
             text = f"{n}, {escape(locator)}" if locator else str(n)
-            out.append(f'<a class="citation" href="#ref-{key}" aria-label="Reference {n}: '
+            # the accessible name contains the visible text (WCAG 2.5.3), locator included
+            out.append(f'<a class="citation" href="#ref-{key}" aria-label="Reference {text}: '
                        f'{attribute_text(short_label(src))}">[{text}]</a>')
         return Markup("".join(out))
 

@@ -103,6 +103,22 @@ class Note(Claim):
     corrects: Optional[Key] = Field(None, description="Source whose statement this note corrects")
 
 
+class ArmResult(BaseModel):
+    """Serum 25(OH)D in one study arm before and after the intervention, as the paper reports it.
+
+    Numbers feed the before/after figure; like every claim they cite where they come from.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    arm: ShortText = Field(description="The arm as the paper names it, e.g. 'Vitamin D3 20,000 IU a week'")
+    outcome: Key = Field(description="Outcome record the values measure (the vitamin D level outcome)")
+    unit: Literal["nmol/L", "ng/mL"]
+    before: Optional[Annotated[float, Field(ge=0, le=2000)]] = Field(None, description="Mean (or median) at baseline")
+    after: Optional[Annotated[float, Field(ge=0, le=2000)]] = Field(None, description="Mean (or median) at the end")
+    timepoint: Optional[ShortText] = Field(None, description="When 'after' was measured, e.g. '96 weeks'")
+    sources: Sources
+
+
 class Study(Record, Reviewed):
     """One publication's report of a study, as in a review's evidence table."""
 
@@ -128,6 +144,7 @@ class Study(Record, Reviewed):
     tags: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list)
     aliases: list[Annotated[str, Field(pattern=r"^/[^\s<>\"'#?\\]*$", max_length=300)]] = Field(
         default_factory=list, description="Old URLs (site-absolute paths) that must redirect here")
+    arm_results: list[ArmResult] = Field(default_factory=list, description="Serum 25(OH)D per arm, before and after")
 
 
 # --- topics --------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from .export import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
 from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
 from .helpers import GLOBALS, study_label, VERDICTS, direction_text, level_badge
 from .levels import compute, level_rank
+from .readers import reader_pages
 from .uses import Use, citing_records
 
 
@@ -229,6 +230,7 @@ class Renderer:
                                                   has_history=bool(self.history))]
         pages += [self.index("studies", "studies_index.md.j2", "Studies"),
                   self.index("sources", "sources_index.md.j2", "Sources")]
+        pages += reader_pages(self)
         return {p.src: p for p in pages}
 
 

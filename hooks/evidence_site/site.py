@@ -15,6 +15,7 @@ from .citations import resolve
 from .claimmarks import mark_claims
 from .cite import References
 from .errors import EvidenceCheckFailed, EvidenceError
+from .glossary import abbreviate_html, markdown_definitions
 from .lint import cited_keys, content_pages, lint_page, page_title
 from .uses import citing_records
 from .export import export_files
@@ -42,6 +43,14 @@ class Built:
     def mark_claims(self, html: str) -> str:
         """Rendered hand-written page with data-claim on every element that carries a citation."""
         return mark_claims(html)
+
+    def abbreviate_markdown(self, markdown: str) -> str:
+        """A hand-written page with the glossary's abbreviation definitions appended."""
+        return markdown + markdown_definitions(self.base.glossary)
+
+    def abbreviate_html(self, html: str) -> str:
+        """A generated page's HTML with glossary terms wrapped in <abbr title>."""
+        return abbreviate_html(html, self.base.glossary)
 
     def extra_files(self) -> dict[str, str]:
         """Files beside the pages: redirects for old URLs and the open-data exports."""

@@ -1,0 +1,183 @@
+/* Vitamin D status checker. Reads the threshold sets embedded in the page as JSON
+   (#checker-data), places a 25(OH)D result in each set's bands and shows the result in both
+   units. No network, no storage, no dependencies; text is set with textContent only.
+   The rules mirror hooks/evidence_site/checker.py (lower bound inclusive, upper exclusive). */
+(function () {
+  "use strict";
+
+  function round6(x) { return Math.round(x * 1e6) / 1e6; }
+
+  function convert(value, from, to, factor) {
+    if (from === to) return value;
+    return round6(to === "nmol/L" ? value * factor : value / factor);
+  }
+
+  function show(value) {
+    // At most one decimal, without trailing zeros: 49.92 -> "49.9", 12.0 -> "12".
+    var text = (Math.round(value * 10) / 10).toFixed(1);
+    return text.replace(/\.0$/, "");
+  }
+
+  /* Parse what the reader typed; returns {value} or {error}. */
+  function parse(raw, unit, data) {
+    var text = raw.replace(/\s+/g, "");
+    if (text === "") return { error: "Enter your 25(OH)D result as a number, for example 62 or 24.5." };
+    if (/^[-\u2212]/.test(text) && /^[-\u2212]\d*[.,]?\d+$/.test(text)) {
+      return { error: "A 25(OH)D level cannot be negative. Check the number on your lab report." };
+    }
+    if (/^\d{1,3}(,\d{3})+$/.test(text)) {
+      return { error: "Write the number without a thousands separator, for example 1000 rather than 1,000." };
+    }
+    if (!/^(\d+([.,]\d*)?|[.,]\d+)$/.test(text)) {
+      return { error: "\u201c" + raw.trim() + "\u201d is not a number. Enter digits only, for example 62 or 24.5 " +
+        "(if your report says \u201c<10\u201d, enter 10)." };
+    }
+    var value = parseFloat(text.replace(",", "."));
+    if (value === 0) return { error: "A 25(OH)D level of 0 is not possible. Check the number on your lab report." };
+    var max = data.max[unit];
+    if (value > max) {
+      var other = unit === "nmol/L" ? "ng/mL" : "nmol/L";
+      return { error: show(value) + " " + unit + " is higher than any plausible 25(OH)D level: this checker " +
+        "accepts up to " + max + " " + unit + " (" + data.max[other] + " " + other + "). " +
+        "Check the number and the unit on your lab report." };
+    }
+    return { value: value };
+  }
+
+  function bandOf(set, value) {
+    for (var i = 0; i < set.bands.length; i++) {
+      var b = set.bands[i];
+      if ((b.lower === null || value >= b.lower) && (b.upper === null || value < b.upper)) return b;
+    }
+    return null;
+  }
+
+  function nearCutoff(set, value, near) {
+    for (var i = 0; i < set.bands.length; i++) {
+      var cuts = [set.bands[i].lower, set.bands[i].upper];
+      for (var j = 0; j < 2; j++) {
+        var c = cuts[j];
+        if (c !== null && c > 0 && Math.abs(value - c) / c < near) return c;
+      }
+    }
+    return null;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function cite(parent, cites) {
+    cites.forEach(function (c) {
+      var a = el("a", "citation", "[" + c.n + "]");
+      a.href = c.href;
+      a.setAttribute("aria-label", "Reference " + c.n + ": " + c.label);
+      parent.appendChild(document.createTextNode(" "));
+      parent.appendChild(a);
+    });
+  }
+
+  function setResult(set, value, unit, data) {
+    var item = el("li", "checker-set status-" + set.status);
+    item.setAttribute("data-set", set.id);
+    var title = el("p", "checker-set-title");
+    title.appendChild(el("strong", null, set.authority));
+    title.appendChild(document.createTextNode(" "));
+    title.appendChild(el("span", "set-status", set.statusText));
+    item.appendChild(title);
+    var line = el("p", "checker-band");
+    line.setAttribute("data-claim", "");
+    if (set.status === "no-thresholds") {
+      line.textContent = "Endorses no cut-offs: this authority does not place results in bands.";
+      cite(line, set.cites);
+    } else if (!set.bands.length) {
+      line.textContent = "No bands of this authority are recorded on this site.";
+    } else {
+      var inSet = convert(value, unit, set.unit, data.factor);
+      var band = bandOf(set, inSet);
+      if (band) {
+        line.appendChild(document.createTextNode("Band: "));
+        line.appendChild(el("strong", "band-label", band.label));
+        line.appendChild(document.createTextNode(" (" + band.range + ")."));
+        if (band.meaning) line.appendChild(document.createTextNode(" " + band.meaning));
+        cite(line, band.cites);
+      } else {
+        line.appendChild(document.createTextNode("Not in any band of this authority (its bands: " +
+          set.bands.map(function (b) { return b.label + ", " + b.range; }).join("; ") + ")."));
+        cite(line, set.cites);
+      }
+      line.setAttribute("data-band", band ? band.label : "");
+      var cut = nearCutoff(set, inSet, data.near);
+      if (cut !== null) {
+        var other = set.unit === "nmol/L" ? "ng/mL" : "nmol/L";
+        item.appendChild(line);
+        line = el("p", "checker-near", "This is close to the cut-off of " + show(cut) + " " + set.unit + " (" +
+          show(convert(cut, set.unit, other, data.factor)) + " " + other + "): lab rounding or unit conversion " +
+          "could put the same blood level in the next band.");
+      }
+      if (set.status === "superseded") {
+        item.appendChild(line);
+        line = el("p", "checker-superseded", "Superseded: a later publication replaced these bands.");
+      }
+    }
+    item.appendChild(line);
+    return item;
+  }
+
+  function render(region, input, data, raw, unit) {
+    region.textContent = "";
+    var parsed = parse(raw, unit, data);
+    if (parsed.error) {
+      var error = el("p", "checker-error", parsed.error);
+      error.id = "checker-error";
+      region.appendChild(error);
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", "checker-error checker-hint");
+      return;
+    }
+    input.removeAttribute("aria-invalid");
+    input.setAttribute("aria-describedby", "checker-hint");
+    var other = unit === "nmol/L" ? "ng/mL" : "nmol/L";
+    var value = parsed.value;
+    var heading = el("h2", "checker-result-title", "Your result: " + show(value) + " " + unit);
+    heading.id = "your-result";
+    region.appendChild(heading);
+    var conv = el("p", "checker-converted", show(value) + " " + unit + " is " +
+      show(convert(value, unit, other, data.factor)) + " " + other + ".");
+    region.appendChild(conv);
+    if (!data.sets.length) {
+      region.appendChild(el("p", "checker-empty", "No authority's thresholds are recorded on this site yet."));
+      return;
+    }
+    var list = el("ul", "checker-sets");
+    data.sets.forEach(function (set) { list.appendChild(setResult(set, value, unit, data)); });
+    region.appendChild(list);
+  }
+
+  function init() {
+    var form = document.getElementById("checker");
+    var source = document.getElementById("checker-data");
+    if (!form || !source || form.getAttribute("data-ready")) return;
+    var data = JSON.parse(source.textContent);
+    var input = document.getElementById("checker-value");
+    var region = document.getElementById("checker-result");
+    form.setAttribute("data-ready", "1");
+    form.hidden = false;
+    var nojs = document.getElementById("checker-nojs");
+    if (nojs) nojs.hidden = true;
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var unit = form.querySelector("input[name=unit]:checked").value;
+      render(region, input, data, input.value, unit);
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

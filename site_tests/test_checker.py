@@ -1,0 +1,113 @@
+"""The vitamin D status checker page: bands from threshold records, safe embedded JSON, a
+static cited table for readers without JavaScript, and a page that builds with no sets."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+
+import pytest
+
+from conftest import FIXTURES
+from evidence_site.base import load_base
+from evidence_site.checker import band_of, convert, range_text, script_json
+from evidence_site.errors import EvidenceCheckFailed
+
+BASE = load_base(FIXTURES / "mini/evidence")
+
+
+def embedded(page: str) -> dict:
+    raw = re.search(r'<script type="application/json" id="checker-data">(.*?)</script>', page, re.S).group(1)
+    return json.loads(raw)
+
+
+@pytest.mark.parametrize("set_id, value, unit, band", [
+    ("set-a", 29.9, "nmol/L", "Low"), ("set-a", 30, "nmol/L", "Possibly low"),
+    ("set-a", 49.99, "nmol/L", "Possibly low"), ("set-a", 50, "nmol/L", "Adequate"),
+    ("set-a", 124.9, "nmol/L", "Adequate"), ("set-a", 125, "nmol/L", "Possibly too high"),
+    ("set-a", 20.04, "ng/mL", "Adequate"), ("set-a", 20.0, "ng/mL", "Possibly low"),
+    ("set-b", 19.99, "ng/mL", "Deficiency"), ("set-b", 20, "ng/mL", "Insufficiency"),
+    ("set-b", 49.92, "nmol/L", "Insufficiency"), ("set-b", 49.9, "nmol/L", "Deficiency"),
+    ("set-b", 74.88, "nmol/L", "Sufficiency"), ("set-b", 75, "nmol/L", "Sufficiency"), ("set-b", 74.8, "nmol/L", "Insufficiency"),
+    ("set-c", 50, "nmol/L", None), ("set-d", 149.9, "ng/mL", None), ("set-d", 374.4, "nmol/L", "Toxicity"),
+])
+def test_bands_include_the_lower_cut_off_and_exclude_the_upper_in_either_unit(set_id, value, unit, band):
+    found = band_of(BASE.thresholds[set_id], value, unit)
+    assert (found.label if found else None) == band
+
+
+def test_unit_conversion_uses_2_496_and_is_exact_at_cut_offs():
+    assert convert(20, "ng/mL", "nmol/L") == 49.92
+    assert convert(49.92, "nmol/L", "ng/mL") == 20
+    assert convert(75, "nmol/L", "nmol/L") == 75
+    assert range_text(None, 30, "nmol/L") == "below 30 nmol/L"
+    assert range_text(30, 50, "nmol/L") == "30 to under 50 nmol/L"
+    assert range_text(125, None, "nmol/L") == "125 nmol/L and above"
+
+
+def test_embedded_json_cannot_close_its_script_element():
+    text = script_json({"a": "</script><script>alert(1)</script> & <!--", "b": "\u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script><script>alert(1)</script> & <!--", "b": "\u2028"}
+
+
+def test_checker_page_embeds_every_set_and_shows_a_cited_static_table(mini_site):
+    result = mini_site.build()
+    assert result.returncode == 0, result.stderr
+    page = mini_site.html("checker/index.html")
+    data = embedded(page)
+    assert data["factor"] == 2.496 and data["max"] == {"nmol/L": 1000.0, "ng/mL": 400.0}
+    assert [s["id"] for s in data["sets"]] == ["set-a", "set-b", "set-c", "set-d"]
+    assert [s["status"] for s in data["sets"]] == ["current", "superseded", "no-thresholds", "current"]
+    assert data["sets"][2]["bands"] == []
+    # each citation the script shows points at an entry of this page's reference list
+    for s in data["sets"]:
+        for cite in s["cites"] + [c for b in s["bands"] for c in b["cites"]]:
+            assert f'<li id="ref-{cite["href"][5:]}" class="reference">' in page
+    rows = re.findall(r'<tr id="set-[a-z-]+-band-\d+" data-claim>(.*?)</tr>', page, re.S)
+    assert len(rows) == 4 + 3 + 1 and all('class="citation"' in r for r in rows)
+    assert "12 to under 20 ng/mL" in page  # set A's 30-50 nmol/L band, in the other unit
+    assert 'class="set-status">Superseded</span>' in page and 'class="set-status">Endorses no cut-offs</span>' in page
+    assert "endorses no cut-offs" in page and "Not medical advice" in page
+    assert re.search(r'<div class="checker-result" id="checker-result" aria-live="polite">', page)
+    assert '<label for="checker-value">' in page and 'src="../assets/checker.js"' in page
+    assert '<form class="checker" id="checker" hidden novalidate>' in page  # shown by the script only
+
+
+def test_record_text_in_the_json_is_escaped(mini_site):
+    hostile = 'Evil </script><script>alert(1)</script> & Co'
+    text = mini_site.read("evidence/thresholds/set-a.yaml").replace("authority: Authority A, 2020", f"authority: '{hostile}'")
+    mini_site.write("evidence/thresholds/set-a.yaml", text)
+    assert mini_site.build().returncode == 0
+    page = mini_site.html("checker/index.html")
+    assert "alert(1)</script>" not in page
+    assert embedded(page)["sets"][0]["authority"] == hostile
+    assert html.escape(hostile, quote=False) in page
+
+
+def test_the_checker_page_builds_with_no_threshold_sets(mini_site):
+    shutil.rmtree(mini_site.root / "evidence/thresholds")
+    for name in ("guideline-a", "guideline-b", "guideline-c"):
+        (mini_site.root / f"evidence/sources/{name}.yaml").unlink()
+    result = mini_site.build()
+    assert result.returncode == 0, result.stderr
+    page = mini_site.html("checker/index.html")
+    assert embedded(page)["sets"] == []
+    assert 'id="no-threshold-sets"' in page
+
+
+@pytest.mark.parametrize("bands, message", [
+    ("  - {label: A, lower: 50, upper: 30, sources: [guideline-a]}\n", "bands[0]: lower 50 is not below upper 30"),
+    ("  - {label: A, upper: 50, sources: [guideline-a]}\n  - {label: B, lower: 40, sources: [guideline-a]}\n",
+     "bands[1]: band 'B' overlaps band 'A'"),
+])
+def test_bad_bands_are_errors(tmp_path, bands, message):
+    evidence = tmp_path / "evidence"
+    shutil.copytree(FIXTURES / "mini/evidence", evidence)
+    text = (evidence / "thresholds/set-a.yaml").read_text()
+    (evidence / "thresholds/set-a.yaml").write_text(text[:text.index("bands:")] + "bands:\n" + bands)
+    with pytest.raises(EvidenceCheckFailed) as failed:
+        load_base(evidence)
+    assert any(message in str(e) and str(e).startswith("evidence/thresholds/set-a.yaml:") for e in failed.value.errors), \
+        [str(e) for e in failed.value.errors]

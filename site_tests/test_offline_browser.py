@@ -1,0 +1,25 @@
+"""No trackers, works offline: a browser loading the site's pages asks nothing of any other host."""
+from __future__ import annotations
+
+import pytest
+
+from browser_support import browser, real_server  # noqa: F401
+from conftest import ROOT
+from evidence_site.base import load_base
+
+STUDY = next(iter(load_base(ROOT / "evidence").studies), None)
+
+
+@pytest.mark.parametrize("path", ["", "checker/", "figures/", "tags/"] + ([f"studies/{STUDY}/"] if STUDY else []))
+def test_pages_make_no_request_to_another_host(browser, real_server, path):
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(real_server.url + path, wait_until="networkidle")
+    page.keyboard.press("/")  # open search: its worker and index load too
+    page.wait_for_load_state("networkidle")
+    context.close()
+    outside = [u for u in requests if not u.startswith((real_server.url, "data:", "blob:"))]
+    assert not outside, f"{path or 'home'} asked other hosts: {outside}"
+    assert any(u.endswith("search/search_index.json") for u in requests)
