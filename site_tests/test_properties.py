@@ -180,6 +180,7 @@ def test_damaged_records_load_or_fail_cleanly_through_the_whole_check(evidence_c
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=40).filter(str.strip)
 
 
+@pytest.mark.filterwarnings("ignore:Glyph .* missing from font")  # charts draw any text; fonts lack some
 @FEW
 @given(st.fixed_dictionaries({"title": texts, "container": texts, "authors": st.lists(texts, max_size=3),
                               "note": texts, "label": texts}),
