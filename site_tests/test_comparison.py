@@ -33,7 +33,7 @@ def test_agent_page_lists_properties_studies_and_conclusions(mini_site):
 def test_claim_checks_page_gives_each_claim_a_verdict_with_sources(mini_site):
     assert mini_site.build().returncode == 0
     page = mini_site.html("claims/index.html")
-    section = re.search(r'<section class="claim-check verdict-contradicted" id="blog-activation">(.*?)</section>', page, re.S)
+    section = re.search(r'<div class="claim-check verdict-contradicted" id="blog-activation">(.*?)</div>', page, re.S)
     assert section and "Verdict: Contradicted" in section.group(1) and 'class="citation"' in section.group(1)
     assert "Form A needs only the kidney step." in section.group(1)
 

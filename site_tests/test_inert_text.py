@@ -311,10 +311,9 @@ UNSAFE_IN_DOM = """() => {
 }"""
 
 
-# Hosts a page may contact besides our own server. Material's header fetches the repository's
-# stars and forks from GitHub when repo_url is set (a third-party request from readers' browsers:
-# reported as a follow-up; it is theme behaviour, not something a record can cause).
-ALLOWED_HOSTS = {"127.0.0.1", "api.github.com"}
+# Hosts a page may contact: only our own server (hooks/theme/partials/source.html stops
+# Material's call to api.github.com for repository stars).
+ALLOWED_HOSTS = {"127.0.0.1"}
 
 
 def test_no_script_runs_in_chromium(hostile_site, served, browser, capsys):
