@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from . import fastyaml
 from .errors import EvidenceError, field_path
 
 MAX_BYTES = 1_000_000
@@ -53,9 +54,8 @@ def decode(raw: bytes, file: str) -> str:
 
 def parse(text: str, file: str) -> tuple[dict[str, Any], dict[Path, int]]:
     """Parse one record: returns its mapping and a {field path: line} map."""
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
+        node = fastyaml.compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -66,8 +66,6 @@ def parse(text: str, file: str) -> tuple[dict[str, Any], dict[Path, int]]:
         raise EvidenceError(file, line, "", f"invalid YAML: {problem}", hint) from None
     except yaml.YAMLError as exc:
         raise EvidenceError(file, 1, "", f"invalid YAML: {exc}") from None
-    finally:
-        loader.dispose()
     if node is None:
         raise EvidenceError(file, 1, "", "file is empty", "a record is a YAML mapping of fields")
     if not isinstance(node, yaml.MappingNode):
@@ -95,6 +93,8 @@ def _build(node: yaml.Node, loc: Path, lines: dict[Path, int], seen: set[int], c
             lines[loc + (i,)] = _line(item)
             out.append(_build(item, loc + (i,), lines, seen, ctor))
         return out
+    if node.tag == "tag:yaml.org,2002:str":  # most values; the constructor would return node.value
+        return node.value
     value = ctor.construct_object(node)
     if isinstance(value, dt.datetime):
         raise _Refused(_line(node), loc, "a date-time is not allowed here", "write a date as YYYY-MM-DD")
