@@ -6,6 +6,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
+from .bulk import gc_paused
 from .errors import EvidenceCheckFailed, EvidenceError
 from .loader import Loaded, load_all
 from .models import (Agent, ClaimCheck, Comparison, Glossary, LevelScheme, Outcome, Record, Source,
@@ -71,9 +72,10 @@ def load_base(evidence_dir: Path) -> EvidenceBase:
     """Load and check evidence/; raises EvidenceCheckFailed with every error found."""
     from .checks import check  # late import: checks needs EvidenceBase
 
-    loaded, errors = load_all(Path(evidence_dir))
-    base = assemble(loaded)
-    problems = check(base)
+    with gc_paused():
+        loaded, errors = load_all(Path(evidence_dir))
+        base = assemble(loaded)
+        problems = check(base)
     errors += [p for p in problems if not p.warning]
     if errors:
         raise EvidenceCheckFailed(errors)

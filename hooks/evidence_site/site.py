@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .base import EvidenceBase, load_base
+from .bulk import gc_paused
 from .citations import resolve
 from .cite import References
 from .errors import EvidenceError
@@ -44,4 +45,6 @@ class Built:
 def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True) -> Built:
     """Load, check and render; raises EvidenceCheckFailed listing every problem."""
     base = load_base(Path(evidence_dir))
-    return Built(base, render_site(base, directory_urls), directory_urls)
+    with gc_paused():
+        pages = render_site(base, directory_urls)
+    return Built(base, pages, directory_urls)
