@@ -27,7 +27,7 @@ REPO_EVIDENCE = ROOT / "evidence"
 
 PAPERS_PER_REVIEW = 25      # each review supplies design details for this many studies
 STUDIES_PER_TOPIC = 50      # one topic (with 2-4 conclusions) per this many studies
-SHARED_TRIAL_EVERY = 5      # every 5th trial is reported by 2-3 papers (like the Tromsø trial)
+SHARED_TRIAL_EVERY = 5      # every 5th registered trial is reported by 2-3 papers (like the Tromsø trial)
 
 COUNTRIES = ["Norway", "Denmark", "Finland", "Canada", "Australia", "Netherlands", "Iran", "Italy",
              "Spain", "United Kingdom", "United States", "Germany", "Japan", "Brazil"]
@@ -366,15 +366,20 @@ def generate(root: Path, n: int, seed: int = 42) -> Project:
 
 
 def _trials(n: int) -> tuple[dict[int, str], dict[int, str]]:
-    """Registry ids of trials and which study reports which trial: most trials have one paper, some 2-3."""
-    trials, trial_of, i, t = {}, {}, 1, 1
+    """Registry ids of trials and which study reports which: a third of the studies report a
+    registered trial, and every 5th such trial is reported by 2-3 papers."""
+    trials, trial_of, i, t = {}, {}, 1, 0
     while i <= n:
+        if i % 3:
+            i += 1
+            continue
+        t += 1
         papers = 1 + (t % 3 if t % SHARED_TRIAL_EVERY == 0 else 0)
         trials[t] = f"NCT99{t:06d}"
         for k in range(papers):
             if i + k <= n:
                 trial_of[i + k] = f"synthetic-trial-{t:04d}"
-        i, t = i + papers, t + 1
+        i += papers
     return trials, trial_of
 
 
