@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -12,6 +13,11 @@ from .loader import Loaded, load_all
 from .models import (Agent, ClaimCheck, Comparison, Glossary, LevelScheme, Outcome, Record, Source,
                      Study, ThresholdSet, Topic)
 from .validate import line_for
+
+
+RefList = tuple[tuple[tuple, str, str], ...]
+# id(record) → (record, its references), for the records of the latest base (see references).
+_WALKED: dict[int, tuple[Record, RefList]] = {}
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,26 @@ class EvidenceBase:
     @property
     def scheme(self) -> LevelScheme | None:
         return next(iter(self.of("schemes").values()), None)  # type: ignore[return-value]
+
+    @cached_property
+    def references(self) -> Mapping[tuple[str, str], RefList]:
+        """(kind, key) → every reference field of that record as (field loc, field name, id).
+
+        Checks and backlinks both need them, so each record is walked once per base; a record
+        object the previous base already had (a rebuild under `serve` reuses unchanged records)
+        is not walked again.
+        """
+        global _WALKED
+        from .checks import walk_references  # late import: checks needs EvidenceBase
+
+        walked = {}
+        for origin in self.origins.values():
+            hit = _WALKED.get(id(origin.record))
+            if hit is None or hit[0] is not origin.record:
+                hit = (origin.record, tuple(walk_references(origin.record.model_dump(mode="python"), ())))
+            walked[id(origin.record)] = hit
+        _WALKED = walked
+        return MappingProxyType({key: walked[id(o.record)][1] for key, o in self.origins.items()})
 
     def file_of(self, kind: str, key: str) -> str:
         return self.origins[(kind, key)].file

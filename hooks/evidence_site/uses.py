@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .base import EvidenceBase
-from .checks import REFERENCES, walk_references
+from .checks import REFERENCES
 
 
 @dataclass(frozen=True, order=True)
@@ -20,7 +20,7 @@ def citing_records(base: EvidenceBase) -> dict[str, list[Use]]:
     for (kind, key), origin in base.origins.items():
         if kind == "glossary":
             continue
-        for loc, name, ref in walk_references(origin.record.model_dump(mode="python"), ()):
+        for loc, name, ref in base.references[(kind, key)]:
             if REFERENCES[name] == "sources":
                 field = ".".join(str(p) for p in loc if isinstance(p, str))
                 out.setdefault(ref, {}).setdefault((kind, key), set()).add(field)
