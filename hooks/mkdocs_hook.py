@@ -18,10 +18,26 @@ from mkdocs.structure.pages import Page as MkPage
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package lives beside this file
 
 from evidence_site import site  # noqa: E402
+from evidence_site.cache import Cache  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.evidence")
 _state: dict = {}
+# Kept across the rebuilds of one `serve` process: the core's cache of checked records and, for
+# `serve --dirty`, of generated page files (only changed pages get a newer file, so only they
+# are rebuilt). Empty for `build`, which builds once.
+_session: dict = {}
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """Start a cache when this process will rebuild (serve)."""
+    if command == "serve":
+        _session["cache"] = Cache(pages_on_disk=dirty)
+
+
+def on_shutdown() -> None:
+    if "cache" in _session:
+        _session.pop("cache").close()
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -34,7 +50,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = _root(config)
     try:
         built = site.build(root / "evidence", root / config.docs_dir if not os.path.isabs(config.docs_dir)
-                           else Path(config.docs_dir), directory_urls=config.use_directory_urls)
+                           else Path(config.docs_dir), directory_urls=config.use_directory_urls,
+                           cache=_session.get("cache"))
     except EvidenceCheckFailed as failed:
         raise PluginError(str(failed)) from None
     for warning in built.warnings:
@@ -46,11 +63,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add one generated page per record; edit links point at the record's YAML file."""
-    built = _state["built"]
+    built, cache = _state["built"], _session.get("cache")
+    on_disk = cache.pages.sync(built.pages) if cache and cache.pages else {}
     for page in built.pages.values():
         if files.get_file_from_path(page.src):
             raise PluginError(f"{config.docs_dir}/{page.src}: a hand-written page has the path of a generated page")
-        file = File.generated(config, page.src, content=page.markdown)
+        if page.src in on_disk:
+            file = File.generated(config, page.src, abs_src_path=str(on_disk[page.src]))
+        else:
+            file = File.generated(config, page.src, content=page.markdown)
         if page.record_file:
             file.edit_uri = os.path.relpath(_root(config) / page.record_file, Path(config.docs_dir)).replace(os.sep, "/")
         files.append(file)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping
 
 from .bulk import gc_paused
 from .errors import EvidenceCheckFailed, EvidenceError
@@ -94,12 +94,14 @@ def assemble(loaded: list[Loaded]) -> EvidenceBase:
     return EvidenceBase(MappingProxyType(frozen), MappingProxyType(origins))
 
 
-def load_base(evidence_dir: Path) -> EvidenceBase:
-    """Load and check evidence/; raises EvidenceCheckFailed with every error found."""
+def load_base(evidence_dir: Path, load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = load_all) -> EvidenceBase:
+    """Load and check evidence/; raises EvidenceCheckFailed with every error found.
+
+    load replaces loader.load_all, e.g. by cache.RecordCache.load_all."""
     from .checks import check  # late import: checks needs EvidenceBase
 
     with gc_paused():
-        loaded, errors = load_all(Path(evidence_dir))
+        loaded, errors = load(Path(evidence_dir))
         base = assemble(loaded)
         problems = check(base)
     errors += [p for p in problems if not p.warning]

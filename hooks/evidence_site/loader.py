@@ -5,6 +5,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pydantic import ValidationError
 
@@ -85,8 +86,10 @@ class _Many(Exception):
         self.errors = errors
 
 
-def load_all(evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
-    """Every valid record and every error; a bad file never stops the others being read."""
+def load_all(evidence_dir: Path, load: Callable[[str, Path], Loaded] = load_file) -> tuple[list[Loaded], list[EvidenceError]]:
+    """Every valid record and every error; a bad file never stops the others being read.
+
+    load replaces load_file, e.g. by one that reuses records of unchanged files (cache.py)."""
     DISPLAY_ROOT[0] = evidence_dir.resolve().parent
     if not evidence_dir.is_dir():
         return [], [EvidenceError(_show(evidence_dir), 1, "", "evidence folder not found")]
@@ -94,7 +97,7 @@ def load_all(evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
     loaded, seen = [], {}
     for kind, path in files:
         try:
-            item = load_file(kind, path)
+            item = load(kind, path)
         except _Many as many:
             errors.extend(many.errors)
             continue

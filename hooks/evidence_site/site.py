@@ -10,7 +10,9 @@ from pathlib import Path
 
 from .base import EvidenceBase, load_base
 from .bulk import gc_paused
+from .cache import Cache
 from .citations import resolve
+from .loader import load_all
 from .cite import References
 from .errors import EvidenceError
 from .redirects import redirect_files
@@ -42,9 +44,13 @@ class Built:
             path.write_text(text, encoding="utf-8")
 
 
-def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True) -> Built:
-    """Load, check and render; raises EvidenceCheckFailed listing every problem."""
-    base = load_base(Path(evidence_dir))
+def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True,
+          cache: Cache | None = None) -> Built:
+    """Load, check and render; raises EvidenceCheckFailed listing every problem.
+
+    A cache (kept by a long-lived front end between rebuilds) makes a rebuild re-read only the
+    record files that changed."""
+    base = load_base(Path(evidence_dir), cache.records.load_all if cache else load_all)
     with gc_paused():
         pages = render_site(base, directory_urls)
     return Built(base, pages, directory_urls)
