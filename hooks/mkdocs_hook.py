@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import sys
 from pathlib import Path
 
@@ -65,15 +66,16 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add one generated page per record; edit links point at the record's YAML file."""
     built, cache = _state["built"], _session.get("cache")
     on_disk = cache.pages.sync(built.pages) if cache and cache.pages else {}
+    to_root = os.path.relpath(_root(config), config.docs_dir).replace(os.sep, "/")  # once, not per page
     for page in built.pages.values():
         if files.get_file_from_path(page.src):
             raise PluginError(f"{config.docs_dir}/{page.src}: a hand-written page has the path of a generated page")
         if page.src in on_disk:
-            file = File.generated(config, page.src, abs_src_path=str(on_disk[page.src]))
+            file = File.generated(config, page.src, abs_src_path=on_disk[page.src])
         else:
             file = File.generated(config, page.src, content=page.markdown)
         if page.record_file:
-            file.edit_uri = os.path.relpath(_root(config) / page.record_file, Path(config.docs_dir)).replace(os.sep, "/")
+            file.edit_uri = posixpath.normpath(posixpath.join(to_root, page.record_file))
         files.append(file)
     return files
 

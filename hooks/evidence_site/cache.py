@@ -18,6 +18,7 @@ in any other record. Nothing here knows MkDocs.
 """
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -80,23 +81,23 @@ class PageStore:
     """Generated pages as files whose modification time changes only when their text changes."""
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="evidence-site-pages-"))
+        self.folder = tempfile.mkdtemp(prefix="evidence-site-pages-")
         self._written: dict[str, str] = {}
         self.writes = 0  # files written by the last sync
 
-    def sync(self, pages: Mapping[str, Page]) -> dict[str, Path]:
-        """Write what changed; returns the file of every page."""
+    def sync(self, pages: Mapping[str, Page]) -> dict[str, str]:
+        """Write what changed; returns the file path of every page."""
         self.writes, out = 0, {}
         for src, page in pages.items():
-            path = self.folder / src
+            path = out[src] = os.path.join(self.folder, src)
             if self._written.get(src) != page.markdown:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(page.markdown, encoding="utf-8")
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(page.markdown)
                 self._written[src] = page.markdown
                 self.writes += 1
-            out[src] = path
         for src in set(self._written) - set(pages):
-            (self.folder / src).unlink(missing_ok=True)
+            os.remove(os.path.join(self.folder, src))
             del self._written[src]
         return out
 
