@@ -13,6 +13,8 @@ everything" model:
   whose Markdown changed. A site generator that rebuilds only pages whose source is newer than
   their output (MkDocs' `serve --dirty`) then rebuilds only the pages an edit changed.
 
+- RenderMemo (incremental.py) re-renders only pages that read a changed record.
+
 Checks still run over the whole base on every rebuild: a changed record can break a reference
 in any other record. Nothing here knows MkDocs.
 """
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .errors import EvidenceError
+from .incremental import RenderMemo
 from .loader import Loaded, load_all, load_file
 from .render import Page
 
@@ -110,6 +113,7 @@ class Cache:
 
     def __init__(self, pages_on_disk: bool = False) -> None:
         self.records = RecordCache()
+        self.renders = RenderMemo()
         self.pages = PageStore() if pages_on_disk else None
 
     def close(self) -> None:

@@ -49,8 +49,8 @@ def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool
     """Load, check and render; raises EvidenceCheckFailed listing every problem.
 
     A cache (kept by a long-lived front end between rebuilds) makes a rebuild re-read only the
-    record files that changed."""
+    record files that changed and re-render only the pages that read a changed record."""
     base = load_base(Path(evidence_dir), cache.records.load_all if cache else load_all)
     with gc_paused():
-        pages = render_site(base, directory_urls)
+        pages = cache.renders.render(base, directory_urls) if cache else render_site(base, directory_urls)
     return Built(base, pages, directory_urls)
