@@ -53,7 +53,7 @@ class RecordCache:
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], _Entry] = {}
-        self.reads = 0  # files parsed by the last load_all, for tests and the benchmark
+        self.reads = 0  # files read by the last load_all, for tests and the benchmark
 
     def load_all(self, evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
         """Like loader.load_all, parsing only files that changed since the previous call."""
@@ -68,9 +68,9 @@ class RecordCache:
                 return load_file(kind, path)  # let the loader report a file that vanished
             entry = self._entries.get(key)
             if entry is None or entry.stamp != stamp or not entry.trusted:
+                self.reads += 1
                 started = time.time_ns()
                 entry = _Entry(stamp, started - max(stamp[0], stamp[1]) > RACY_NS, load_file(kind, path))
-                self.reads += 1
             fresh[key] = entry  # a record that fails to load is not kept: it is read again next time
             return entry.loaded
 
