@@ -52,7 +52,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         built = site.build(root / "evidence", root / config.docs_dir if not os.path.isabs(config.docs_dir)
                            else Path(config.docs_dir), directory_urls=config.use_directory_urls,
-                           cache=_session.get("cache"))
+                           cache=_session.get("cache"), one_shot="cache" not in _session)
     except EvidenceCheckFailed as failed:
         raise PluginError(str(failed)) from None
     for warning in built.warnings:

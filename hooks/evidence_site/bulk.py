@@ -14,12 +14,21 @@ from typing import Iterator
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for the block (nesting is fine)."""
+def gc_paused(keep_until_exit: bool = False) -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block (nesting is fine).
+
+    keep_until_exit also exempts everything alive at the end of the block from future
+    collections (gc.freeze): for a one-shot build, whose evidence base and pages live until the
+    process exits and would otherwise be rescanned by every full collection while the site
+    generator renders HTML. Not for a long-lived process (serve): frozen garbage that has
+    reference cycles is never freed.
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep_until_exit:
+            gc.freeze()
         if enabled:
             gc.enable()

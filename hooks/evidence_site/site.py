@@ -45,12 +45,15 @@ class Built:
 
 
 def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True,
-          cache: Cache | None = None) -> Built:
+          cache: Cache | None = None, one_shot: bool = False) -> Built:
     """Load, check and render; raises EvidenceCheckFailed listing every problem.
 
     A cache (kept by a long-lived front end between rebuilds) makes a rebuild re-read only the
-    record files that changed and re-render only the pages that read a changed record."""
-    base = load_base(Path(evidence_dir), cache.records.load_all if cache else load_all)
-    with gc_paused():
+    record files that changed and re-render only the pages that read a changed record.
+    one_shot says the process builds once and exits: what is built is then kept out of the
+    garbage collector's rescans (see bulk.gc_paused).
+    """
+    with gc_paused(keep_until_exit=one_shot):
+        base = load_base(Path(evidence_dir), cache.records.load_all if cache else load_all)
         pages = cache.renders.render(base, directory_urls) if cache else render_site(base, directory_urls)
     return Built(base, pages, directory_urls)
