@@ -221,6 +221,9 @@ def editor_loop(project: synth.Project, edits: int = 3, dirty: bool = True, time
                 raise RuntimeError(f"the edit of {path.name} never showed:\n" + _tail(log))
             times.append(time.perf_counter() - start)
             time.sleep(0.5)
+        untouched = 2 if project.studies > 1 else 1
+        if _wait_for(url + project.study_url(untouched), proc, "</html>", 60) is None:
+            raise RuntimeError("an unedited page is no longer served after the edits:\n" + _tail(log))
     finally:
         _stop(proc)
         output = _tail(log, 100_000)

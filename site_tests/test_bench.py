@@ -178,10 +178,10 @@ def test_page_store_rewrites_only_changed_pages():
     try:
         pages = {"studies/a.md": Page("studies/a.md", "A", "A"), "studies/b.md": Page("studies/b.md", "B", "B")}
         paths = store.sync(pages)
-        assert store.writes == 2 and open(paths["studies/a.md"], encoding="utf-8").read() == "A"
+        assert store.changed == {"studies/a.md", "studies/b.md"} and open(paths["studies/a.md"], encoding="utf-8").read() == "A"
         store.sync({**pages, "studies/b.md": Page("studies/b.md", "B2", "B")})
-        assert store.writes == 1
+        assert store.changed == {"studies/b.md"}
         store.sync({"studies/a.md": pages["studies/a.md"]})
-        assert store.writes == 0 and not os.path.exists(paths["studies/b.md"])
+        assert not store.changed and not os.path.exists(paths["studies/b.md"])
     finally:
         store.close()

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .bulk import DeferredGC
 from .errors import EvidenceError
 from .incremental import RenderMemo
 from .loader import Loaded, load_all, load_file
@@ -86,11 +87,13 @@ class PageStore:
     def __init__(self) -> None:
         self.folder = tempfile.mkdtemp(prefix="evidence-site-pages-")
         self._written: dict[str, str] = {}
-        self.writes = 0  # files written by the last sync
+        self.changed: set[str] = set()  # pages written by the last sync
+        self.unchanged: set[str] = set()  # pages the last sync found as they were
 
     def sync(self, pages: Mapping[str, Page]) -> dict[str, str]:
         """Write what changed; returns the file path of every page."""
-        self.writes, out = 0, {}
+        out: dict[str, str] = {}
+        self.changed: set[str] = set()
         for src, page in pages.items():
             path = out[src] = os.path.join(self.folder, src)
             if self._written.get(src) != page.markdown:
@@ -98,10 +101,11 @@ class PageStore:
                 with open(path, "w", encoding="utf-8") as f:
                     f.write(page.markdown)
                 self._written[src] = page.markdown
-                self.writes += 1
+                self.changed.add(src)
         for src in set(self._written) - set(pages):
             os.remove(os.path.join(self.folder, src))
             del self._written[src]
+        self.unchanged = set(pages) - self.changed
         return out
 
     def close(self) -> None:
@@ -109,12 +113,27 @@ class PageStore:
 
 
 class Cache:
-    """Everything kept between rebuilds; pages on disk only when the front end rebuilds dirty."""
+    """Everything kept between rebuilds; pages on disk only when the front end rebuilds dirty.
+
+    A front end calls rebuild_started() and rebuild_done() around each build: dirty rebuilds
+    after the first then run without garbage collections (bulk.DeferredGC).
+    """
 
     def __init__(self, pages_on_disk: bool = False) -> None:
         self.records = RecordCache()
         self.renders = RenderMemo()
         self.pages = PageStore() if pages_on_disk else None
+        self.last_ok = False  # the previous build of this process succeeded: its output is complete
+        self._gc = DeferredGC() if pages_on_disk else None
+
+    def rebuild_started(self) -> None:
+        if self._gc and self.last_ok:
+            self._gc.pause()
+
+    def rebuild_done(self, ok: bool) -> None:
+        self.last_ok = ok
+        if self._gc:
+            self._gc.resume_later()
 
     def close(self) -> None:
         if self.pages:
