@@ -36,7 +36,7 @@ def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[Evide
         if name.startswith(".") or name == SCHEMA_DIR or name.lower().startswith("readme"):
             continue
         if entry.is_dir() and name in KINDS:
-            for f in sorted(entry.iterdir()):
+            for f in sorted(entry.iterdir(), key=lambda p: p.name):  # by name: Path comparisons are slow
                 if f.name.startswith(".") or f.name.lower().startswith("readme"):
                     continue
                 found.append((name, f))
