@@ -200,7 +200,10 @@ def editor_loop(project: synth.Project, edits: int = 3, dirty: bool = True, time
     cmd = [python(), "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project.config)]
     cmd += ["--dirty", "--no-strict"] if dirty else []  # strict mode aborts on the dirty-build warning
     log = tempfile.TemporaryFile("w+", encoding="utf-8")
-    proc = subprocess.Popen(cmd, cwd=project.root, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+    # A benchmark started in the background (`... &`) inherits an ignored SIGINT; the server must
+    # take it, or _stop can only kill it and its shutdown hooks (removing temp folders) never run.
+    proc = subprocess.Popen(cmd, cwd=project.root, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     url = f"http://127.0.0.1:{port}/synthetic/"
     times: list[float] = []
     try:
