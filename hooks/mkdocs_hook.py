@@ -1,7 +1,8 @@
 """The only module that knows MkDocs: it adapts the evidence_site core to MkDocs events.
 
 Registered in mkdocs.yml under `hooks:`. MkDocs loads this module once per process (and
-`serve` reuses it across rebuilds), so all state is reset in on_config.
+`serve` reuses it across rebuilds), so per-build state is reset in on_config; `_session` holds
+only what `serve` keeps between rebuilds (the core's cache).
 """
 from __future__ import annotations
 

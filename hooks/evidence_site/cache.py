@@ -1,7 +1,7 @@
 """What a long-lived process (a preview server) keeps between rebuilds.
 
 An editor saves one record and expects to see it within a second, with 10,000 records in
-evidence/. Two things make that possible without giving up the "load everything, check
+evidence/. Three things make that possible without giving up the "load everything, check
 everything" model:
 
 - RecordCache keeps every parsed and validated record with the identity of its file (mtime,
@@ -12,8 +12,7 @@ everything" model:
 - PageStore writes generated pages as files in a private folder and rewrites only the files
   whose Markdown changed. A site generator that rebuilds only pages whose source is newer than
   their output (MkDocs' `serve --dirty`) then rebuilds only the pages an edit changed.
-
-- RenderMemo (incremental.py) re-renders only pages that read a changed record.
+- RenderMemo (incremental.py) re-renders only the pages that read a changed record.
 
 Checks still run over the whole base on every rebuild: a changed record can break a reference
 in any other record. Nothing here knows MkDocs.
