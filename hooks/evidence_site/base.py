@@ -2,15 +2,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping
 
+from .bulk import gc_paused
 from .errors import EvidenceCheckFailed, EvidenceError
 from .loader import Loaded, load_all
 from .models import (Agent, ClaimCheck, Comparison, Glossary, LevelScheme, Outcome, Record, Source,
                      Study, ThresholdSet, Topic)
 from .validate import line_for
+
+
+RefList = tuple[tuple[tuple, str, str], ...]
+# id(record) → (record, its references), for the records of the latest base (see references).
+_WALKED: dict[int, tuple[Record, RefList]] = {}
 
 
 @dataclass(frozen=True)
@@ -49,6 +56,26 @@ class EvidenceBase:
     def scheme(self) -> LevelScheme | None:
         return next(iter(self.of("schemes").values()), None)  # type: ignore[return-value]
 
+    @cached_property
+    def references(self) -> Mapping[tuple[str, str], RefList]:
+        """(kind, key) → every reference field of that record as (field loc, field name, id).
+
+        Checks and backlinks both need them, so each record is walked once per base; a record
+        object the previous base already had (a rebuild under `serve` reuses unchanged records)
+        is not walked again.
+        """
+        global _WALKED
+        from .checks import walk_references  # late import: checks needs EvidenceBase
+
+        walked = {}
+        for origin in self.origins.values():
+            hit = _WALKED.get(id(origin.record))
+            if hit is None or hit[0] is not origin.record:
+                hit = (origin.record, tuple(walk_references(origin.record.model_dump(mode="python"), ())))
+            walked[id(origin.record)] = hit
+        _WALKED = walked
+        return MappingProxyType({key: walked[id(o.record)][1] for key, o in self.origins.items()})
+
     def file_of(self, kind: str, key: str) -> str:
         return self.origins[(kind, key)].file
 
@@ -67,13 +94,16 @@ def assemble(loaded: list[Loaded]) -> EvidenceBase:
     return EvidenceBase(MappingProxyType(frozen), MappingProxyType(origins))
 
 
-def load_base(evidence_dir: Path) -> EvidenceBase:
-    """Load and check evidence/; raises EvidenceCheckFailed with every error found."""
+def load_base(evidence_dir: Path, load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = load_all) -> EvidenceBase:
+    """Load and check evidence/; raises EvidenceCheckFailed with every error found.
+
+    load replaces loader.load_all, e.g. by cache.RecordCache.load_all."""
     from .checks import check  # late import: checks needs EvidenceBase
 
-    loaded, errors = load_all(Path(evidence_dir))
-    base = assemble(loaded)
-    problems = check(base)
+    with gc_paused():
+        loaded, errors = load(Path(evidence_dir))
+        base = assemble(loaded)
+        problems = check(base)
     errors += [p for p in problems if not p.warning]
     if errors:
         raise EvidenceCheckFailed(errors)

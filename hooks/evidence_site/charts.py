@@ -129,6 +129,8 @@ def _svg(fig, chart_id: str, title: str, desc: str) -> str:
 def _figure(height: float):
     import matplotlib
     matplotlib.use("Agg")
+    # Record text is data: '$' must stay a dollar sign, never start mathtext (which can also fail).
+    matplotlib.rcParams["text.parse_math"] = False
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")

@@ -68,7 +68,7 @@ def _check_references(base: EvidenceBase) -> list[EvidenceError]:
     for (kind, key), origin in base.origins.items():
         if kind == "glossary":
             continue
-        for loc, name, ref in walk_references(origin.record.model_dump(mode="python"), ()):
+        for loc, name, ref in base.references[(kind, key)]:
             target = REFERENCES[name]
             file, line = base.where(kind, key, loc)
             field = field_path(loc)

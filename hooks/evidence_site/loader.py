@@ -5,6 +5,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pydantic import ValidationError
 
@@ -41,7 +42,7 @@ def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[Evide
             errors.append(EvidenceError(_show(entry), 1, "", "symbolic links are not allowed",
                                         "commit the folder or file itself"))
         elif entry.is_dir() and name in KINDS:
-            for f in sorted(entry.iterdir()):
+            for f in sorted(entry.iterdir(), key=lambda p: p.name):  # by name: Path comparisons are slow
                 if f.name.startswith(".") or f.name.lower().startswith("readme"):
                     continue
                 found.append((name, f))
@@ -94,8 +95,10 @@ class _Many(EvidenceCheckFailed):
     """The errors of one file (an EvidenceCheckFailed, so callers of load_file need catch one type only)."""
 
 
-def load_all(evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
-    """Every valid record and every error; a bad file never stops the others being read."""
+def load_all(evidence_dir: Path, load: Callable[[str, Path], Loaded] = load_file) -> tuple[list[Loaded], list[EvidenceError]]:
+    """Every valid record and every error; a bad file never stops the others being read.
+
+    load replaces load_file, e.g. by one that reuses records of unchanged files (cache.py)."""
     DISPLAY_ROOT[0] = evidence_dir.resolve().parent
     if not evidence_dir.is_dir():
         return [], [EvidenceError(_show(evidence_dir), 1, "", "evidence folder not found")]
@@ -103,7 +106,7 @@ def load_all(evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
     loaded, seen = [], {}
     for kind, path in files:
         try:
-            item = load_file(kind, path)
+            item = load(kind, path)
         except _Many as many:
             errors.extend(many.errors)
             continue

@@ -56,6 +56,7 @@ class Page:
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("evidence_site", "templates"), autoescape=True,
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+    auto_reload=False,  # templates ship with the package: no stat() of the template file per page
 )
 _ENV.globals.update(GLOBALS)
 # Record text in a line Markdown parses (a heading): no link, emphasis or {: attr} can form.

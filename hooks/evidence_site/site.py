@@ -11,8 +11,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .base import EvidenceBase, load_base
+from .bulk import gc_paused
+from .cache import Cache
 from .citations import resolve
 from .claimmarks import mark_claims
+from .loader import load_all
 from .cite import References
 from .errors import EvidenceCheckFailed, EvidenceError
 from .glossary import abbreviate_html, markdown_definitions
@@ -88,10 +91,22 @@ def check_content(base: EvidenceBase, pages: dict[str, str], shown_dir: str) -> 
 
 def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True,
           links: SiteLinks | None = None, review_max_age_days: int | None = None,
-          today: dt.date | None = None, site_url: str | None = None) -> Built:
-    """Load, check and render; raises EvidenceCheckFailed listing every problem."""
-    evidence_dir = Path(evidence_dir)
-    base = load_base(evidence_dir)
+          today: dt.date | None = None, site_url: str | None = None,
+          cache: Cache | None = None, one_shot: bool = False) -> Built:
+    """Load, check and render; raises EvidenceCheckFailed listing every problem.
+
+    A cache (kept by a long-lived front end between rebuilds) makes a rebuild re-read only the
+    record files that changed and re-render only the pages that read a changed record.
+    one_shot says the process builds once and exits: what is built is then kept out of the
+    garbage collector's rescans (see bulk.gc_paused).
+    """
+    with gc_paused(keep_until_exit=one_shot):
+        return _build(Path(evidence_dir), docs_dir, directory_urls, links, review_max_age_days, today, site_url, cache)
+
+
+def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_days, today, site_url,
+           cache: Cache | None) -> Built:
+    base = load_base(evidence_dir, cache.records.load_all if cache else load_all)
     pages = content_pages(Path(docs_dir) if docs_dir else None)
     shown = os.path.relpath(docs_dir, evidence_dir.resolve().parent).replace(os.sep, "/") if docs_dir else "content"
     problems = check_content(base, pages, shown)
@@ -103,4 +118,6 @@ def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool
     base = replace(base, warnings=base.warnings + tuple(p for p in problems if p.warning))
     page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
     history = git_history(evidence_dir)
-    return Built(base, render_site(base, directory_urls, page_uses, links, history, site_url), directory_urls)
+    args = (page_uses, links, history, site_url)
+    rendered = cache.renders.render(base, directory_urls, *args) if cache else render_site(base, directory_urls, *args)
+    return Built(base, rendered, directory_urls)

@@ -33,8 +33,23 @@ def link(from_src: str, to_src: str, directory_urls: bool = True, anchor: str = 
     if here == there:
         return f"#{anchor}" if anchor else "./"
     base = posixpath.dirname(here) if not directory_urls else here.rstrip("/")
-    rel = posixpath.relpath(there or ".", base or ".")
+    rel = _relpath(there or ".", base or ".")
     if directory_urls and there.endswith("/") or there == "":
         rel = rel.rstrip("/") + "/"
         rel = "./" if rel == "./" or rel == "./" else rel
     return rel + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for site-relative paths, without its two abspath() calls per link
+    (a fifth of the time spent rendering 24,000 pages). Paths with '..' go the long way."""
+    if ".." in path or ".." in start or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    to = [p for p in path.split("/") if p and p != "."]
+    frm = [p for p in start.split("/") if p and p != "."]
+    common = 0
+    for a, b in zip(to, frm):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(frm) - common) + to[common:]) or "."

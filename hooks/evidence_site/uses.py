@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .base import EvidenceBase
-from .checks import REFERENCES, walk_references
+from .checks import REFERENCES
 
 
 @dataclass(frozen=True, order=True)
@@ -14,15 +14,24 @@ class Use:
     fields: tuple[str, ...]
 
 
+# The previous result and the references it was made from: under `serve`, an edit that changes
+# no record's references (the usual edit) reuses it instead of regrouping every reference.
+_LAST: list = [None, None]
+
+
 def citing_records(base: EvidenceBase) -> dict[str, list[Use]]:
     """source id → the records (and fields) that cite it, sorted."""
+    if _LAST[0] is not None and _LAST[0] == base.references:
+        return _LAST[1]
     out: dict[str, dict[tuple[str, str], set[str]]] = {}
     for (kind, key), origin in base.origins.items():
         if kind == "glossary":
             continue
-        for loc, name, ref in walk_references(origin.record.model_dump(mode="python"), ()):
+        for loc, name, ref in base.references[(kind, key)]:
             if REFERENCES[name] == "sources":
                 field = ".".join(str(p) for p in loc if isinstance(p, str))
                 out.setdefault(ref, {}).setdefault((kind, key), set()).add(field)
-    return {ref: [Use(kind, key, tuple(sorted(fields))) for (kind, key), fields in sorted(recs.items())]
+    uses = {ref: [Use(kind, key, tuple(sorted(fields))) for (kind, key), fields in sorted(recs.items())]
             for ref, recs in out.items()}
+    _LAST[:] = [base.references, uses]
+    return uses

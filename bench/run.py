@@ -1,0 +1,391 @@
+"""Benchmark: how the generator scales with the number of study records.
+
+    python3 bench/run.py                       # N = 100, 1,000 and 10,000 (several minutes)
+    python3 bench/run.py --sizes 100,1000      # a quicker run
+    python3 bench/run.py --sizes 1000 --no-serve --keep
+
+For each N it writes a synthetic project (bench/synth.py) into a temporary folder and prints:
+load + check time of the records, render time, the full `mkdocs build` time, the build's peak
+memory, output size and ms per page; the time plain MkDocs + Material takes to build the same
+pages written out as ordinary Markdown files (same config, same not_in_nav, no hook), and the
+ratio of the two (the generator's overhead); and the editor loop: under `mkdocs serve --dirty`,
+the time from saving one edited record to the served page showing the edit. Every target of
+the issue is printed beside its figure with PASS or MISS. Figures are printed, never asserted.
+
+Runs with the project's .venv (made by tasks.py) whatever python3 starts it.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "hooks")]
+
+from bench import synth  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+MB = 1024 * 1024
+
+# The issue's targets. Each is (key, label, limit, unit); the N it is set for is TARGET_N.
+TARGET_N = 10_000
+# Builds are single-threaded, so their targets are judged on CPU time (user + system), which is
+# what they take on an idle machine and does not move when other work shares the two cores.
+TARGETS = [
+    ("overhead", "full build / plain MkDocs build (CPU)", 1.10, "x"),
+    ("load_check_cpu_s", "load + check of the records (CPU)", 2.0, "s"),
+    ("peak_mb", "peak memory of the build", 1024.0, "MB"),
+    ("study_page_kb", "largest study page (HTML)", 30.0, "KB"),
+    ("edit_s", "editor loop: edit -> page served (median)", 1.0, "s"),
+]
+SCALING_LIMIT = 11.0  # full build of 10,000 / full build of 1,000
+
+
+# --- running and measuring a child process ---------------------------------------------------
+
+@dataclass
+class Measured:
+    seconds: float  # wall clock
+    cpu_s: float  # user + system time of the child: what the build costs on an idle machine
+    peak_mb: float
+    returncode: int
+    output: str
+
+
+def measure(cmd: list[str], cwd: Path, timeout: float = 3600) -> Measured:
+    """Run cmd; wall and CPU time and the peak resident memory of that child alone (wait4's rusage)."""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=ENV, stdout=log, stderr=subprocess.STDOUT)
+        deadline = start + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.01)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        return Measured(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, log.read())
+
+
+def python() -> str:
+    return sys.executable
+
+
+# --- the core alone: load + check, render, and the Markdown for the plain build --------------
+
+def core_main(evidence: Path, dump: Path | None) -> None:
+    """Child process: time the core's phases; optionally write every page as plain Markdown."""
+    from evidence_site import site
+    from evidence_site.base import load_base
+    from evidence_site.render import render_site
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    base = load_base(evidence)
+    t1, c1 = time.perf_counter(), time.process_time()
+    pages = render_site(base)
+    t2, c2 = time.perf_counter(), time.process_time()
+    figures = {"load_check_s": t1 - t0, "load_check_cpu_s": c1 - c0, "render_s": t2 - t1, "render_cpu_s": c2 - c1,
+               "generated_pages": len(pages), "records": sum(len(r) for r in base.records.values())}
+    if dump is not None:
+        content = evidence.parent / "content"
+        built = site.Built(base, pages, True)
+        for src, page in pages.items():
+            _write(dump / src, page.markdown)
+        for path in sorted(content.rglob("*")):
+            rel = path.relative_to(content).as_posix()
+            if path.suffix == ".md":
+                _write(dump / rel, built.cite_page(path.read_text(encoding="utf-8"), rel, f"content/{rel}"))
+            elif path.is_file():
+                (dump / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(path, dump / rel)
+    print(json.dumps(figures))
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def time_core(project: synth.Project, dump: Path | None = None) -> dict:
+    cmd = [python(), __file__, "--core", str(project.evidence)] + (["--dump", str(dump)] if dump else [])
+    run = measure(cmd, project.root)
+    if run.returncode:
+        raise RuntimeError(f"core timing failed:\n{run.output}")
+    return json.loads(run.output.strip().splitlines()[-1])
+
+
+# --- builds ----------------------------------------------------------------------------------
+
+def mkdocs_build(config: Path) -> Measured:
+    run = measure([python(), "-m", "mkdocs", "build", "--strict", "-f", str(config)], config.parent)
+    if run.returncode:
+        raise RuntimeError(f"mkdocs build of {config} failed:\n{run.output[-3000:]}")
+    return run
+
+
+def plain_project(project: synth.Project) -> Path:
+    """The same site as ordinary Markdown files and no hook; returns its mkdocs.yml."""
+    plain = project.root / "plain"
+    (plain / "docs").mkdir(parents=True, exist_ok=True)
+    config = plain / "mkdocs.yml"
+    config.write_text(synth.mkdocs_config(hooked=False, docs_dir="docs", name="Synthetic evidence (plain)"), encoding="utf-8")
+    return config
+
+
+def site_stats(site_dir: Path) -> dict:
+    """Output size, number of HTML pages, and the sizes of the study pages."""
+    total = files = html = 0
+    for path in site_dir.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            total, files, html = total + size, files + 1, html + (path.suffix == ".html")
+    studies = [p.stat().st_size for p in (site_dir / "studies").glob("*/index.html")]
+    return {"output_mb": total / MB, "output_files": files, "html_pages": html,
+            "study_page_kb": max(studies, default=0) / 1024,
+            "study_page_median_kb": statistics.median(studies) / 1024 if studies else 0}
+
+
+# --- the editor loop under `mkdocs serve --dirty` ------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _wait_for(url: str, proc: subprocess.Popen, want: str, timeout: float) -> float | None:
+    """Seconds until the page at url contains want (bounded by timeout); None if it never did."""
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout and proc.poll() is None:
+        body = _get(url)
+        if body is not None and want in body:
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    return None
+
+
+def editor_loop(project: synth.Project, edits: int = 3, dirty: bool = True, timeout: float = 1800) -> dict:
+    """Serve the project, edit `edits` study records one at a time, time each until its page changes."""
+    port = free_port()
+    cmd = [python(), "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "-f", str(project.config)]
+    cmd += ["--dirty", "--no-strict"] if dirty else []  # strict mode aborts on the dirty-build warning
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")
+    # A benchmark started in the background (`... &`) inherits an ignored SIGINT; the server must
+    # take it, or _stop can only kill it and its shutdown hooks (removing temp folders) never run.
+    proc = subprocess.Popen(cmd, cwd=project.root, env=ENV, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    url = f"http://127.0.0.1:{port}/synthetic/"
+    times: list[float] = []
+    try:
+        first = _wait_for(url + project.study_url(1), proc, "</html>", timeout)
+        if first is None:
+            raise RuntimeError("mkdocs serve did not come up:\n" + _tail(log))
+        time.sleep(1.0)  # let the file watcher settle before the first edit
+        for k in range(edits):
+            i = 1 + (k * 7919) % project.studies  # different records, spread over the base
+            marker = f"bench-edit-{k}-{time.time_ns()}"
+            path = project.study_file(i)
+            text = path.read_text(encoding="utf-8")
+            edited = re.sub(r"^population: (Edit \S+ )?", f"population: Edit {marker} ", text, count=1, flags=re.M)
+            start = time.perf_counter()
+            path.write_text(edited, encoding="utf-8")
+            waited = _wait_for(url + project.study_url(i), proc, marker, timeout)
+            if waited is None:
+                raise RuntimeError(f"the edit of {path.name} never showed:\n" + _tail(log))
+            times.append(time.perf_counter() - start)
+            time.sleep(0.5)
+        untouched = 2 if project.studies > 1 else 1
+        if _wait_for(url + project.study_url(untouched), proc, "</html>", 60) is None:
+            raise RuntimeError("an unedited page is no longer served after the edits:\n" + _tail(log))
+    finally:
+        _stop(proc)
+        output = _tail(log, 100_000)
+        log.close()
+    rebuilds = [float(s) for s in re.findall(r"Documentation built in ([0-9.]+) seconds", output)]
+    return {"serve_first_build_s": rebuilds[0] if rebuilds else first, "edit_s": statistics.median(times),
+            "edit_times_s": times, "rebuild_s": rebuilds[1:]}
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _tail(log, limit: int = 3000) -> str:
+    log.flush()
+    log.seek(0)
+    return log.read()[-limit:]
+
+
+# --- one size, all sizes ---------------------------------------------------------------------
+
+def bench_size(n: int, workdir: Path, serve: bool = True, edits: int = 3) -> dict:
+    """Every figure for one N, measured in a fresh project under workdir."""
+    root = workdir / f"n{n}"
+    t = time.perf_counter()
+    project = synth.generate(root, n)
+    result: dict = {"n": n, "sources": project.sources, "topics": project.topics,
+                    "generate_s": time.perf_counter() - t}
+    plain_config = plain_project(project)
+    result |= time_core(project, dump=plain_config.parent / "docs")
+    build = mkdocs_build(project.config)
+    pages = sum(1 for _ in (root / "content").rglob("*.md")) + result["generated_pages"]
+    result |= {"build_s": build.seconds, "build_cpu_s": build.cpu_s, "peak_mb": build.peak_mb, "pages": pages,
+               "ms_per_page": 1000 * build.cpu_s / pages}
+    result |= site_stats(root / "site")
+    plain = mkdocs_build(plain_config)
+    result |= {"plain_build_s": plain.seconds, "plain_build_cpu_s": plain.cpu_s, "plain_peak_mb": plain.peak_mb,
+               "overhead": build.cpu_s / plain.cpu_s, "overhead_wall": build.seconds / plain.seconds}
+    if serve:
+        result |= editor_loop(project, edits)
+    return result
+
+
+def machine() -> dict:
+    mem = ""
+    try:
+        total_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
+        mem = f"{total_kb / MB:.1f} GiB"
+    except (OSError, TypeError):
+        pass
+    return {"date": dt.datetime.now().astimezone().isoformat(timespec="minutes"), "cores": os.cpu_count(),
+            "memory": mem, "python": platform.python_version(), "platform": platform.platform()}
+
+
+def evaluate(results: list[dict]) -> list[tuple[str, str, str, str]]:
+    """(target, measured, limit, PASS/MISS) for the largest N, plus the 10,000-vs-1,000 scaling."""
+    if not results:
+        return []
+    top = max(results, key=lambda r: r["n"])
+    note = "" if top["n"] == TARGET_N else f" (at N={top['n']:,}; set for N={TARGET_N:,})"
+    rows = []
+    for key, label, limit, unit in TARGETS:
+        if key not in top:
+            rows.append((label + note, "not measured", f"<= {limit:g} {unit}", "SKIP"))
+            continue
+        value = top[key]
+        rows.append((label + note, f"{value:.2f} {unit}", f"<= {limit:g} {unit}", "PASS" if value <= limit else "MISS"))
+    by_n = {r["n"]: r for r in results}
+    label = f"full build N={TARGET_N:,} / N=1,000 (CPU)"
+    if TARGET_N in by_n and 1000 in by_n:
+        ratio = by_n[TARGET_N]["build_cpu_s"] / by_n[1000]["build_cpu_s"]
+        rows.append((label, f"{ratio:.2f} x", f"<= {SCALING_LIMIT:g} x", "PASS" if ratio <= SCALING_LIMIT else "MISS"))
+    else:
+        rows.append((label, "not measured (needs --sizes with 1000 and 10000)", f"<= {SCALING_LIMIT:g} x", "SKIP"))
+    return rows
+
+
+FIGURES = [
+    ("records", "records", "{:,}"), ("pages", "pages", "{:,}"),
+    ("load_check_s", "load + check (s)", "{:.2f}"), ("load_check_cpu_s", "  CPU (s)", "{:.2f}"),
+    ("render_s", "render (s)", "{:.2f}"), ("render_cpu_s", "  CPU (s)", "{:.2f}"),
+    ("build_s", "full build (s)", "{:.2f}"), ("build_cpu_s", "  CPU (s)", "{:.2f}"),
+    ("plain_build_s", "plain MkDocs (s)", "{:.2f}"), ("plain_build_cpu_s", "  CPU (s)", "{:.2f}"),
+    ("overhead", "overhead CPU (x)", "{:.3f}"), ("overhead_wall", "overhead wall (x)", "{:.3f}"),
+    ("ms_per_page", "ms per page (CPU)", "{:.2f}"),
+    ("peak_mb", "peak memory (MB)", "{:.0f}"), ("plain_peak_mb", "plain peak (MB)", "{:.0f}"),
+    ("output_mb", "output (MB)", "{:.1f}"), ("study_page_kb", "study page max (KB)", "{:.1f}"),
+    ("serve_first_build_s", "serve 1st build (s)", "{:.2f}"), ("edit_s", "edit->served (s)", "{:.2f}"),
+]
+
+
+def report(results: list[dict], info: dict) -> str:
+    """The printed table: one column per N, then every target beside its figure."""
+    lines = [f"Machine: {info['cores']} cores, {info['memory']}, Python {info['python']}, {info['platform']}; {info['date']}", ""]
+    width = 22
+    lines.append("N".ljust(width) + "".join(f"{r['n']:>12,}" for r in results))
+    for key, label, fmt in FIGURES:
+        cells = "".join(f"{fmt.format(r[key]) if key in r else '-':>12}" for r in results)
+        lines.append(label.ljust(width) + cells)
+    edits = [r for r in results if "edit_times_s" in r]
+    for r in edits:
+        shown = ", ".join(f"{t:.2f}" for t in r["edit_times_s"])
+        rebuilt = ", ".join(f"{t:.2f}" for t in r["rebuild_s"])
+        lines.append(f"  N={r['n']:,}: edits served after {shown} s; MkDocs reported rebuilds of {rebuilt} s")
+    lines += ["", "Targets:"]
+    for label, value, limit, status in evaluate(results):
+        lines.append(f"  {status:<5} {label:<58} {value:>14}   (target {limit})")
+    return "\n".join(lines)
+
+
+def _reexec_in_venv() -> None:
+    """Use the project's .venv (creating it like tasks.py does) when started with another python."""
+    import tasks
+
+    if Path(sys.prefix).resolve() != tasks.VENV.resolve():
+        tasks.ensure_venv()
+        os.execv(str(tasks.PY), [str(tasks.PY), __file__, *sys.argv[1:]])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="100,1000,10000", help="comma-separated numbers of studies")
+    parser.add_argument("--no-serve", action="store_true", help="skip the editor-loop measurement")
+    parser.add_argument("--edits", type=int, default=3, help="edits timed in the editor loop")
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects (printed path)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--core", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--dump", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.core:
+        core_main(args.core, args.dump)
+        return 0
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    workdir = Path(tempfile.mkdtemp(prefix="evidence-bench-"))
+    info, results = machine(), []
+    try:
+        for n in sizes:
+            print(f"N={n:,}: generating and building in {workdir} ...", flush=True)
+            results.append(bench_size(n, workdir, serve=not args.no_serve, edits=args.edits))
+            print(json.dumps(results[-1]), flush=True)
+    finally:
+        if args.keep:
+            print(f"kept: {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print()
+    print(report(results, info))
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "results": results}, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    if "--core" not in sys.argv:
+        _reexec_in_venv()
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""What a long-lived process (a preview server) keeps between rebuilds.
+
+An editor saves one record and expects to see it within a second, with 10,000 records in
+evidence/. Three things make that possible without giving up the "load everything, check
+everything" model:
+
+- RecordCache keeps every parsed and validated record with the identity of its file (mtime,
+  ctime, size, inode). A rebuild re-reads only files whose identity changed; unchanged records
+  are the same objects as before, so work keyed on them (EvidenceBase.references) is reused too.
+  A file changed within RACY_NS of being read is read again next time, since two saves within
+  one clock tick can leave the same identity behind (git calls this "racy" and does the same).
+- PageStore writes generated pages as files in a private folder and rewrites only the files
+  whose Markdown changed. A site generator that rebuilds only pages whose source is newer than
+  their output (MkDocs' `serve --dirty`) then rebuilds only the pages an edit changed.
+- RenderMemo (incremental.py) re-renders only the pages that read a changed record.
+
+Checks still run over the whole base on every rebuild: a changed record can break a reference
+in any other record. Nothing here knows MkDocs.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from .bulk import DeferredGC
+from .errors import EvidenceError
+from .incremental import RenderMemo
+from .loader import Loaded, load_all, load_file
+from .render import Page
+
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True)
+class _Entry:
+    stamp: tuple[int, int, int, int]
+    trusted: bool  # the file had not changed for RACY_NS when it was read
+    loaded: Loaded
+
+
+def _stamp(path: Path) -> tuple[int, int, int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
+
+
+class RecordCache:
+    """Checked records by file, reused while the file is unchanged."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], _Entry] = {}
+        self.reads = 0  # files read by the last load_all, for tests and the benchmark
+
+    def load_all(self, evidence_dir: Path) -> tuple[list[Loaded], list[EvidenceError]]:
+        """Like loader.load_all, parsing only files that changed since the previous call."""
+        fresh: dict[tuple[str, str], _Entry] = {}
+        self.reads = 0
+
+        def load(kind: str, path: Path) -> Loaded:
+            key = (kind, str(path))
+            try:
+                stamp = _stamp(path)
+            except OSError:
+                return load_file(kind, path)  # let the loader report a file that vanished
+            entry = self._entries.get(key)
+            if entry is None or entry.stamp != stamp or not entry.trusted:
+                self.reads += 1
+                started = time.time_ns()
+                entry = _Entry(stamp, started - max(stamp[0], stamp[1]) > RACY_NS, load_file(kind, path))
+            fresh[key] = entry  # a record that fails to load is not kept: it is read again next time
+            return entry.loaded
+
+        try:
+            return load_all(evidence_dir, load=load)
+        finally:
+            self._entries = fresh  # files that are gone are forgotten
+
+
+class PageStore:
+    """Generated pages as files whose modification time changes only when their text changes."""
+
+    def __init__(self) -> None:
+        self.folder = tempfile.mkdtemp(prefix="evidence-site-pages-")
+        self._written: dict[str, str] = {}
+        self.changed: set[str] = set()  # pages written by the last sync
+        self.unchanged: set[str] = set()  # pages the last sync found as they were
+
+    def sync(self, pages: Mapping[str, Page]) -> dict[str, str]:
+        """Write what changed; returns the file path of every page."""
+        out: dict[str, str] = {}
+        self.changed: set[str] = set()
+        for src, page in pages.items():
+            path = out[src] = os.path.join(self.folder, src)
+            if self._written.get(src) != page.markdown:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(page.markdown)
+                self._written[src] = page.markdown
+                self.changed.add(src)
+        for src in set(self._written) - set(pages):
+            os.remove(os.path.join(self.folder, src))
+            del self._written[src]
+        self.unchanged = set(pages) - self.changed
+        return out
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Cache:
+    """Everything kept between rebuilds; pages on disk only when the front end rebuilds dirty.
+
+    A front end calls rebuild_started() and rebuild_done() around each build: dirty rebuilds
+    after the first then run without garbage collections (bulk.DeferredGC).
+    """
+
+    def __init__(self, pages_on_disk: bool = False) -> None:
+        self.records = RecordCache()
+        self.renders = RenderMemo()
+        self.pages = PageStore() if pages_on_disk else None
+        self.last_ok = False  # the previous build of this process succeeded: its output is complete
+        self._gc = DeferredGC() if pages_on_disk else None
+
+    def rebuild_started(self) -> None:
+        if self._gc and self.last_ok:
+            self._gc.pause()
+
+    def rebuild_done(self, ok: bool) -> None:
+        self.last_ok = ok
+        if self._gc:
+            self._gc.resume_later()
+
+    def close(self) -> None:
+        if self.pages:
+            self.pages.close()

@@ -1,0 +1,190 @@
+"""The benchmark's generator and script on a tiny N, and the speed-ups it led to.
+
+No timing is asserted here: bench/run.py prints figures. These tests check that the synthetic
+project is valid and builds, that the benchmark's functions run end to end, and that every
+shortcut gives the same result as the slow path it replaces.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import random
+import shutil
+import sys
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, ROOT
+
+sys.path.insert(0, str(ROOT))
+
+from bench import run as bench_run  # noqa: E402
+from bench import synth  # noqa: E402
+from evidence_site import cache as cache_module  # noqa: E402
+from evidence_site import fastyaml, site, yamlfile  # noqa: E402
+from evidence_site import uses as uses_module  # noqa: E402
+from evidence_site.base import load_base  # noqa: E402
+from evidence_site.cache import Cache, PageStore  # noqa: E402
+from evidence_site.render import Page, render_site  # noqa: E402
+from evidence_site.urls import _relpath  # noqa: E402
+
+
+@pytest.fixture
+def trusted(monkeypatch):
+    """Trust file stamps at once (tests edit files within the 2 s a real cache waits)."""
+    monkeypatch.setattr(cache_module, "RACY_NS", -1)
+
+
+def test_generator_writes_an_obviously_synthetic_valid_project(tmp_path):
+    project = synth.generate(tmp_path / "p", 20)
+    base = load_base(project.evidence)
+    assert len(base.studies) == 20 and len(base.topics) == project.topics >= 2
+    assert base.studies["synthetic-study-0007"].title == "Synthetic study 0007"
+    assert all(key.startswith("synthetic-") for key in base.sources if key not in {"ms-best-bone-health"})
+    assert any(t.conclusions for t in base.topics.values())
+    assert str(ROOT / "hooks" / "mkdocs_hook.py") in project.config.read_text()
+
+
+def test_generator_refuses_to_write_into_the_repository():
+    with pytest.raises(SystemExit, match="refusing"):
+        synth.generate(ROOT / "evidence" / "synthetic", 5)
+    assert not (ROOT / "evidence" / "synthetic").exists()
+
+
+def test_benchmark_runs_end_to_end_on_a_tiny_project(tmp_path):
+    result = bench_run.bench_size(20, tmp_path, serve=True, edits=1)
+    for key in ("load_check_s", "render_s", "build_s", "plain_build_s", "overhead", "peak_mb",
+                "output_mb", "ms_per_page", "study_page_kb", "edit_s"):
+        assert result[key] > 0, key
+    assert result["pages"] == result["generated_pages"] + 3 and result["html_pages"] >= result["pages"]
+    assert (tmp_path / "n20" / "plain" / "docs" / "studies" / "synthetic-study-0001.md").exists()
+    text = bench_run.report([result], bench_run.machine())
+    for _, label, _, _ in bench_run.TARGETS:
+        assert label in text
+    assert text.count("PASS") + text.count("MISS") == len(bench_run.TARGETS)
+    assert "SKIP" in text  # the 10,000-vs-1,000 ratio needs both sizes
+
+
+def test_libyaml_and_pure_python_composing_give_the_same_records():
+    files = sorted((ROOT / "evidence").rglob("*.yaml")) + sorted((FIXTURES / "mini").rglob("*.yaml"))
+    texts = [p.read_text(encoding="utf-8") for p in files]
+    texts.append("a: [1, 2.5, yes, no, ~, 2026-01-02, '3', 0x1F, .inf, '']\nb: {c: d}\n")
+    fast = [yamlfile.parse(t, "x") for t in texts]
+    pure_only = (yaml.SafeLoader,)
+    original, fastyaml.LOADERS = fastyaml.LOADERS, pure_only
+    try:
+        assert [yamlfile.parse(t, "x") for t in texts] == fast
+    finally:
+        fastyaml.LOADERS = original
+
+
+@pytest.mark.skipif(not fastyaml.WITH_LIBYAML, reason="PyYAML without libyaml")
+def test_libyaml_loader_resolves_tags_like_pyyaml():
+    fast, pure = fastyaml.LibyamlSafeLoader(""), yaml.SafeLoader("")
+    values = ["", "yes", "No", "~", "null", "1", "0x1F", "1_000", "1.5e3", ".inf", "-.Inf", ".nan",
+              "2026-01-01", "2026-01-01 10:00:00", "<<", "=", "abc", "True", "off", "+1", "-", "0o17", "1:20", "é"]
+    for value in values:
+        for implicit in [(True, False), (False, True), (False, False)]:
+            assert fast.resolve(yaml.ScalarNode, value, implicit) == pure.resolve(yaml.ScalarNode, value, implicit)
+    for kind in (yaml.SequenceNode, yaml.MappingNode):
+        assert fast.resolve(kind, None, (True, False)) == pure.resolve(kind, None, (True, False))
+
+
+def test_libyaml_errors_are_worded_as_before():
+    with pytest.raises(Exception, match="while parsing a flow sequence"):
+        yamlfile.parse("a: [1, 2\nb: 3\n", "x.yaml")
+
+
+def test_lexical_relpath_matches_posixpath():
+    rng = random.Random(7)
+    parts = ["studies", "sources", "a", "index", "x-1", "", "."]
+    for _ in range(20_000):
+        path = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 4))) or "."
+        start = "/".join(rng.choice(parts) for _ in range(rng.randint(0, 4))) or "."
+        assert _relpath(path, start) == posixpath.relpath(path, start), (path, start)
+
+
+def test_record_cache_rereads_only_changed_files(tmp_path, trusted):
+    evidence = tmp_path / "evidence"
+    shutil.copytree(FIXTURES / "mini/evidence", evidence)
+    cache = Cache()
+    first, _ = cache.records.load_all(evidence)
+    assert cache.records.reads == len(first)
+    again, _ = cache.records.load_all(evidence)
+    assert cache.records.reads == 0 and [a.record for a in again] == [f.record for f in first]
+    study = evidence / "studies/paper-a.yaml"
+    study.write_text(study.read_text().replace("country: Norway", "country: Sweden"))
+    edited, _ = cache.records.load_all(evidence)
+    assert cache.records.reads == 1
+    assert next(x.record for x in edited if x.kind == "studies").country == "Sweden"
+    (evidence / "sources/review-a.yaml").unlink()
+    remaining, errors = cache.records.load_all(evidence)
+    assert len(remaining) == len(first) - 1 and not errors
+
+
+def test_a_record_that_fails_to_load_is_not_cached(tmp_path, trusted):
+    evidence = tmp_path / "evidence"
+    shutil.copytree(FIXTURES / "mini/evidence", evidence)
+    cache = Cache()
+    cache.records.load_all(evidence)
+    study = evidence / "studies/paper-a.yaml"
+    good = study.read_text()
+    study.write_text(good.replace("country: Norway", "country: [Norway"))
+    _, errors = cache.records.load_all(evidence)
+    assert errors and "invalid YAML" in str(errors[0])
+    _, errors = cache.records.load_all(evidence)
+    assert errors and cache.records.reads == 1  # read again, still broken
+
+
+EDITS = [  # (file under evidence/, edit) of every kind of record the synthetic project has
+    ("studies/synthetic-study-0003.yaml", lambda s: s.replace("population: ", "population: Edited ", 1)),
+    ("studies/synthetic-study-0004.yaml", lambda s: s.replace("title: Synthetic study 0004", "title: Renamed study")),
+    ("studies/synthetic-study-0006.yaml", lambda s: s.replace("- synthetic-review-0001\n", "", 1)),  # a reference
+    ("sources/synthetic-paper-0005.yaml", lambda s: s.replace("container: ", "container: Renamed ", 1)),
+    ("sources/synthetic-review-0001.yaml", lambda s: s.replace("label: ", "label: Relabelled ", 1)),
+    ("outcomes/bone-density.yaml", lambda s: s.replace("name: ", "name: Renamed ", 1)),
+    ("schemes/scire.yaml", lambda s: s.replace("label: Randomised controlled trial", "label: RCT")),
+    ("agents/synthetic-agent-a.yaml", lambda s: s.replace("name: ", "name: Renamed ", 1)),
+    ("topics/synthetic-topic-0001.yaml", lambda s: s.replace("summary: ", "summary: Edited ", 1)),
+]
+
+
+def test_incremental_render_equals_a_full_render_after_every_kind_of_edit(tmp_path, trusted):
+    project = synth.generate(tmp_path / "p", 20)
+    cache = Cache()
+    built = site.build(project.evidence, cache=cache)
+    total = len(built.pages)
+    added = project.evidence / "studies/synthetic-study-0099.yaml"
+    edits = EDITS + [
+        ("studies/synthetic-study-0099.yaml", lambda s: project.study_file(2).read_text().replace("id: synthetic-study-0002", "id: synthetic-study-0099")),
+        ("studies/synthetic-study-0099.yaml", None),  # and removed again
+    ]
+    for rel, edit in edits:
+        path = project.evidence / rel
+        if edit is None:
+            path.unlink()
+        else:
+            path.write_text(edit(path.read_text(encoding="utf-8") if path.exists() else ""), encoding="utf-8")
+        built = site.build(project.evidence, cache=cache)
+        uses_module._LAST[:] = [None, None]  # the reference render recomputes backlinks from scratch
+        full = render_site(built.base)
+        assert built.pages.keys() == full.keys(), rel
+        stale = [src for src in full if built.pages[src] != full[src]]
+        assert not stale, (rel, stale)
+        if rel.startswith("studies/") and path != added:
+            assert cache.renders.rendered < total / 2, (rel, cache.renders.rendered)
+
+
+def test_page_store_rewrites_only_changed_pages():
+    store = PageStore()
+    try:
+        pages = {"studies/a.md": Page("studies/a.md", "A", "A"), "studies/b.md": Page("studies/b.md", "B", "B")}
+        paths = store.sync(pages)
+        assert store.changed == {"studies/a.md", "studies/b.md"} and open(paths["studies/a.md"], encoding="utf-8").read() == "A"
+        store.sync({**pages, "studies/b.md": Page("studies/b.md", "B2", "B")})
+        assert store.changed == {"studies/b.md"}
+        store.sync({"studies/a.md": pages["studies/a.md"]})
+        assert not store.changed and not os.path.exists(paths["studies/b.md"])
+    finally:
+        store.close()
