@@ -9,8 +9,8 @@ from __future__ import annotations
 import os
 import posixpath
 import sys
-from urllib.parse import urljoin
 from pathlib import Path
+from urllib.parse import urljoin
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError

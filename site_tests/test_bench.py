@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import run as bench_run  # noqa: E402
 from bench import synth  # noqa: E402
+
 from evidence_site import cache as cache_module  # noqa: E402
 from evidence_site import fastyaml, site, yamlfile  # noqa: E402
 from evidence_site import uses as uses_module  # noqa: E402

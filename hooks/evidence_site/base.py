@@ -10,10 +10,20 @@ from typing import Callable, Mapping
 from .bulk import gc_paused
 from .errors import EvidenceCheckFailed, EvidenceError
 from .loader import Loaded, load_all
-from .models import (Agent, ClaimCheck, Comparison, Glossary, LevelScheme, Outcome, Record, Source,
-                     Study, ThresholdSet, Topic)
+from .models import (
+    Agent,
+    ClaimCheck,
+    Comparison,
+    Glossary,
+    LevelScheme,
+    Outcome,
+    Record,
+    Source,
+    Study,
+    ThresholdSet,
+    Topic,
+)
 from .validate import line_for
-
 
 RefList = tuple[tuple[tuple, str, str], ...]
 # id(record) → (record, its references), for the records of the latest base (see references).

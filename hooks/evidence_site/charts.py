@@ -13,9 +13,9 @@ import io
 import os
 import re
 import textwrap
-from pathlib import Path
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 from .base import EvidenceBase
 from .checker import NMOL_PER_NG, convert, ordered_bands, ordered_sets, range_text
@@ -225,7 +225,7 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
     title = f"Serum 25(OH)D before and after, per study arm, with {who}"
     parts = [f"{r.label}, {r.arm}: before {_number(r.before)}, after {_number(r.after)} {r.unit}"
              + (f" at {r.timepoint}" if r.timepoint else "") for r in rows]
-    desc = (f"Dumbbell chart in nmol/L (ng/mL on the top axis). " +
+    desc = ("Dumbbell chart in nmol/L (ng/mL on the top axis). " +
             (f"Shaded bands of {tset.authority}: {'; '.join(band_legend_text(tset))}. " if bands else "") +
             "Each arm runs from a hollow circle (before) to a filled circle (after): " + "; ".join(parts) + ".")
     return _svg(fig, chart_id, title, desc)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from .base import load_base
 from .claimcheck import verify_site
-from .lint import content_pages
-from .site import check_content
 from .errors import EvidenceCheckFailed, EvidenceError
+from .lint import content_pages
 from .scaffold import KINDS, new_record
 from .schema import write_schemas
+from .site import check_content
 
 
 def _print(problem, fmt: str) -> None:

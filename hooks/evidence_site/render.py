@@ -6,24 +6,32 @@ which Markdown passes through untouched, so nothing in a record can become marku
 from __future__ import annotations
 
 import json
+import posixpath
 from dataclasses import dataclass
 from html import escape
-import posixpath
-from urllib.parse import quote, urlencode, urljoin
 from typing import Callable
+from urllib.parse import quote, urlencode, urljoin
 
 import jinja2
 from markupsafe import Markup
 
 from .base import EvidenceBase
-from .cite import References, attribute_text, reference_html, short_label
-from .urls import link, page_path, url_of
 from .changes import changes
+from .cite import References, attribute_text, reference_html, short_label
+from .derive import (
+    agent_conclusions,
+    agent_studies,
+    best_level,
+    intervention_rows,
+    measures,
+    outcomes_in_order,
+    trial_count,
+)
 from .export import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
-from .derive import agent_conclusions, agent_studies, best_level, intervention_rows, measures, outcomes_in_order, trial_count
-from .helpers import GLOBALS, study_label, VERDICTS, direction_text, level_badge
+from .helpers import GLOBALS, VERDICTS, direction_text, level_badge, study_label
 from .levels import compute, level_rank
 from .readers import reader_pages
+from .urls import link, page_path, url_of
 from .uses import Use, citing_records
 
 

@@ -13,18 +13,18 @@ from pathlib import Path
 from .base import EvidenceBase, load_base
 from .bulk import gc_paused
 from .cache import Cache
+from .changes import git_history, review_warnings
 from .citations import resolve
-from .claimmarks import mark_claims
-from .loader import load_all
 from .cite import References
+from .claimmarks import mark_claims
 from .errors import EvidenceCheckFailed, EvidenceError
+from .export import export_files
 from .glossary import abbreviate_html, markdown_definitions
 from .lint import cited_keys, content_pages, lint_page, page_title
-from .uses import citing_records
-from .export import export_files
+from .loader import load_all
 from .redirects import redirect_files
-from .changes import git_history, review_warnings
 from .render import Page, Renderer, SiteLinks, render_site
+from .uses import citing_records
 
 
 @dataclass(frozen=True)
