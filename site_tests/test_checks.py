@@ -106,3 +106,10 @@ def test_a_work_marked_not_evidence_can_be_checked_but_not_cited(tmp_path):
     assert [str(e) for e in failed.value.errors] == [
         "evidence/studies/paper-a.yaml:23: findings[1].sources[0]: source 'blog-x' is marked 'evidence: false' and "
         "cannot be cited (cite the paper, label or guideline instead; it may only be a claim check's claimed_in)"]
+
+
+def test_a_conclusion_id_may_be_used_once_across_topics(tmp_path):
+    topic = (FIXTURES / "mini/evidence/topics/bone.yaml").read_text().replace("id: bone\n", "id: bone-again\n")
+    errors = errors_for(tmp_path, "topics/bone-again.yaml", topic)
+    assert errors == ["evidence/topics/bone-again.yaml:8: conclusions[0].id: duplicate conclusion id "
+                      "'vitd-bone-density' (already used in topic 'bone')"]

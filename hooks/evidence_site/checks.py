@@ -156,14 +156,15 @@ def _check_comparisons(base: EvidenceBase) -> list[EvidenceError]:
 
 
 def _check_unique_conclusions(base: EvidenceBase) -> list[EvidenceError]:
+    """Conclusion ids are anchors and keys of the overview: each may appear once in all topics."""
     seen: dict[str, str] = {}
     out = []
     for key, topic in base.topics.items():
         for i, conclusion in enumerate(topic.conclusions):
-            first = seen.setdefault(conclusion.id, key)
-            if first != key or [c.id for c in topic.conclusions].count(conclusion.id) > 1 and \
-                    [c.id for c in topic.conclusions].index(conclusion.id) != i:
+            if conclusion.id in seen:
                 file, line = base.where("topics", key, ("conclusions", i, "id"))
                 out.append(EvidenceError(file, line, f"conclusions[{i}].id", f"duplicate conclusion id '{conclusion.id}'",
-                                         f"already used in topic '{first}'"))
+                                         f"already used in topic '{seen[conclusion.id]}'"))
+            else:
+                seen[conclusion.id] = key
     return out

@@ -36,7 +36,6 @@ def link(from_src: str, to_src: str, directory_urls: bool = True, anchor: str = 
     rel = _relpath(there or ".", base or ".")
     if directory_urls and there.endswith("/") or there == "":
         rel = rel.rstrip("/") + "/"
-        rel = "./" if rel == "./" or rel == "./" else rel
     return rel + (f"#{anchor}" if anchor else "")
 
 
