@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
+from jinja2 import BytecodeCache
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -90,6 +91,72 @@ def on_shutdown() -> None:
     _run.clear()
     if "cache" in _session:
         _session.pop("cache").close()
+    _session.pop("templates", None)
+
+
+def on_serve(server, config: MkDocsConfig, builder):
+    """Hear about a saved file at once: native file events (inotify on Linux) instead of MkDocs'
+    polling, which finds an edit up to half a second late and stats every record file twice a
+    second. Where native events are not available (or EVIDENCE_SITE_POLLING=1, e.g. for a network
+    drive that sends none), MkDocs' polling stays."""
+    native = _native_observer()
+    watched = dict(getattr(server, "_watched_paths", {}))  # MkDocs 1.6 LiveReloadServer
+    if native is None or not watched or server.observer.is_alive():
+        return server
+    for path, count in watched.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = native
+    for path, count in watched.items():
+        for _ in range(count):
+            server.watch(path)
+    return server
+
+
+def _native_observer():
+    """A started-and-stopped probe says whether native events work here; then a fresh observer."""
+    if os.environ.get("EVIDENCE_SITE_POLLING"):
+        return None
+    import tempfile
+
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    if Observer is PollingObserver:
+        return None
+    probe = Observer()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            probe.schedule(FileSystemEventHandler(), folder)
+            probe.start()
+            probe.stop()
+            probe.join()
+    except Exception:  # e.g. the inotify instance limit is reached
+        return None
+    return Observer()
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    """Under `serve`, keep the theme's compiled templates between rebuilds (MkDocs makes a new
+    template environment for each rebuild and would compile every Material template again)."""
+    if "cache" in _session:
+        env.bytecode_cache = _session.setdefault("templates", _TemplateCache())
+    return env
+
+
+class _TemplateCache(BytecodeCache):
+    """Compiled Jinja templates in memory, by template and source checksum (Jinja checks both)."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:

@@ -1,15 +1,21 @@
 """Shared fixtures: the core on sys.path, and a small site built in a temporary folder."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# Builds keep parsed records in a cache (diskcache.py); tests, and the builds they start, use one
+# of their own that starts empty, so a run never depends on what an earlier one left behind.
+os.environ["EVIDENCE_SITE_CACHE"] = tempfile.mkdtemp(prefix="evidence-site-test-cache-")
+atexit.register(shutil.rmtree, os.environ["EVIDENCE_SITE_CACHE"], True)
 sys.path.insert(0, str(ROOT / "hooks"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

@@ -81,10 +81,19 @@ class EvidenceBase:
         for origin in self.origins.values():
             hit = _WALKED.get(id(origin.record))
             if hit is None or hit[0] is not origin.record:
-                hit = (origin.record, tuple(walk_references(origin.record.model_dump(mode="python"), ())))
+                hit = (origin.record, tuple(walk_references(origin.record)))
             walked[id(origin.record)] = hit
         _WALKED = walked
         return MappingProxyType({key: walked[id(o.record)][1] for key, o in self.origins.items()})
+
+    @cached_property
+    def trials(self) -> Mapping[str, tuple[Study, ...]]:
+        """Trial id → the study records that report that trial (several papers of one trial)."""
+        groups: dict[str, list[Study]] = {}
+        for study in self.studies.values():
+            if study.trial:
+                groups.setdefault(study.trial, []).append(study)
+        return MappingProxyType({trial: tuple(papers) for trial, papers in groups.items()})
 
     def file_of(self, kind: str, key: str) -> str:
         return self.origins[(kind, key)].file

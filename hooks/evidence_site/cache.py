@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .bulk import DeferredGC
+from .diskcache import DiskCache
 from .errors import EvidenceError
 from .incremental import RenderMemo
 from .loader import Loaded, load_all, load_file
@@ -59,6 +60,10 @@ class RecordCache:
         """Like loader.load_all, parsing only files that changed since the previous call."""
         fresh: dict[tuple[str, str], _Entry] = {}
         self.reads = 0
+        # The first load of a serve process parses through the disk cache (a restart is quick);
+        # later ones parse the few files that changed directly.
+        disk = DiskCache(evidence_dir) if not self._entries else None
+        load_one = disk.load if disk else load_file
 
         def load(kind: str, path: Path) -> Loaded:
             key = (kind, str(path))
@@ -70,7 +75,7 @@ class RecordCache:
             if entry is None or entry.stamp != stamp or not entry.trusted:
                 self.reads += 1
                 started = time.time_ns()
-                entry = _Entry(stamp, started - max(stamp[0], stamp[1]) > RACY_NS, load_file(kind, path))
+                entry = _Entry(stamp, started - max(stamp[0], stamp[1]) > RACY_NS, load_one(kind, path))
             fresh[key] = entry  # a record that fails to load is not kept: it is read again next time
             return entry.loaded
 
@@ -78,6 +83,8 @@ class RecordCache:
             return load_all(evidence_dir, load=load)
         finally:
             self._entries = fresh  # files that are gone are forgotten
+            if disk:
+                disk.save()
 
 
 class PageStore:

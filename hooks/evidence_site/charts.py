@@ -261,14 +261,18 @@ def timeline_chart(base: EvidenceBase, rows: list[TimelineRow], chart_id: str) -
     ax = fig.add_subplot()
     seen: dict[tuple[int, str], int] = {}
     years = [r.year for r in rows]
+    points: dict[str, tuple[list, list, list]] = {d: ([], [], []) for d in designs}
     for row in rows:
         level = len(designs) - 1 - designs.index(row.design)
         k = seen.get((row.year, row.design), 0)
         seen[(row.year, row.design)] = k + 1
         offset = (0.0, -0.17, 0.15, -0.34, -0.08)[k % 5]  # labels sit above each row
-        size = 30 + (min(row.participants, 2000) ** 0.5) * 6 if row.participants else 30
-        shape = SHAPES[designs.index(row.design) % len(SHAPES)]
-        ax.scatter([row.year], [level + offset], s=size, marker=shape, facecolors="none", edgecolors=FG, linewidths=1.3)
+        xs, ys, sizes = points[row.design]
+        xs.append(row.year)
+        ys.append(level + offset)
+        sizes.append(30 + (min(row.participants, 2000) ** 0.5) * 6 if row.participants else 30)
+    for i, (xs, ys, sizes) in enumerate(points.values()):  # one call per design: each call rescales the axes
+        ax.scatter(xs, ys, s=sizes, marker=SHAPES[i % len(SHAPES)], facecolors="none", edgecolors=FG, linewidths=1.3)
     lo, hi = min(years), max(years)
     ax.set_xlim(lo - 1, hi + 1)
     for i, design in enumerate(designs):  # row labels inside the plot: the chart keeps the full width on a phone

@@ -1,7 +1,11 @@
 """Cross-record checks: every reference resolves, every claim cites, every source has a locator."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+import functools
+import typing
+from typing import Any
+
+from pydantic import BaseModel
 
 from .base import EvidenceBase
 from .checker import threshold_problems
@@ -45,21 +49,55 @@ def _targets(base: EvidenceBase) -> dict[str, set[str]]:
     }
 
 
-def walk_references(value: Any, loc: tuple) -> Iterator[tuple[tuple, str, str]]:
-    """Yield (loc, field name, referenced id) for every reference field in a record dump."""
-    if isinstance(value, dict):
+def walk_references(value: Any, loc: tuple = (), out: list | None = None) -> list[tuple[tuple, str, str]]:
+    """(loc, field name, referenced id) for every reference field in a record (or its dump), in order.
+
+    Runs over every record of every build, so it skips the fields of a model that cannot hold a
+    reference (see _fields_to_walk) and appends to one list rather than yielding."""
+    if out is None:
+        out = []
+    if isinstance(value, BaseModel):
+        for key in _fields_to_walk(type(value)):
+            _walk_field(key, getattr(value, key), loc, out)
+    elif isinstance(value, dict):
         for key, sub in value.items():
-            target = REFERENCES.get(key) if isinstance(key, str) else None
-            if target and isinstance(sub, str):
-                yield loc + (key,), key, sub
-            elif target and isinstance(sub, list) and all(isinstance(s, str) for s in sub):
-                for i, ref in enumerate(sub):
-                    yield loc + (key, i), key, ref
-            else:
-                yield from walk_references(sub, loc + (key,))
+            if isinstance(key, str):
+                _walk_field(key, sub, loc, out)
+            elif isinstance(sub, _CONTAINERS):
+                walk_references(sub, loc + (key,), out)
     elif isinstance(value, list):
         for i, sub in enumerate(value):
-            yield from walk_references(sub, loc + (i,))
+            if isinstance(sub, _CONTAINERS):
+                walk_references(sub, loc + (i,), out)
+    return out
+
+
+_CONTAINERS = (dict, list, BaseModel)
+
+
+def _walk_field(key: str, sub: Any, loc: tuple, out: list) -> None:
+    target = REFERENCES.get(key)
+    if target and isinstance(sub, str):
+        out.append((loc + (key,), key, sub))
+    elif target and isinstance(sub, list) and all(isinstance(s, str) for s in sub):
+        out.extend((loc + (key, i), key, ref) for i, ref in enumerate(sub))
+    elif isinstance(sub, _CONTAINERS):
+        walk_references(sub, loc + (key,), out)
+
+
+@functools.lru_cache(maxsize=None)
+def _fields_to_walk(model: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of a model, in order, that are references or can contain a model or mapping
+    (and so references); a field of text, numbers or lists of text that is not a reference is skipped."""
+    return tuple(name for name, field in model.model_fields.items()
+                 if name in REFERENCES or _may_nest(field.annotation))
+
+
+def _may_nest(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is dict or (isinstance(annotation, type) and issubclass(annotation, (BaseModel, dict))):
+        return True
+    return any(_may_nest(arg) for arg in typing.get_args(annotation))
 
 
 def _check_references(base: EvidenceBase) -> list[EvidenceError]:
@@ -70,13 +108,12 @@ def _check_references(base: EvidenceBase) -> list[EvidenceError]:
             continue
         for loc, name, ref in base.references[(kind, key)]:
             target = REFERENCES[name]
-            file, line = base.where(kind, key, loc)
-            field = field_path(loc)
             if ref not in targets[target]:
-                out.append(EvidenceError(file, line, field, f"unknown {_SINGULAR[target]} '{ref}'",
+                out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc), f"unknown {_SINGULAR[target]} '{ref}'",
                                          did_you_mean(ref, targets[target])))
             elif target == "sources" and ref in not_evidence and name != "claimed_in":
-                out.append(EvidenceError(file, line, field, f"source '{ref}' is marked 'evidence: false' and cannot be cited",
+                out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc),
+                                         f"source '{ref}' is marked 'evidence: false' and cannot be cited",
                                          "cite the paper, label or guideline instead; it may only be a claim check's claimed_in"))
     return out
 

@@ -90,11 +90,13 @@ class References:
     def __init__(self, sources: dict, page_src: str, directory_urls: bool = True):
         self.sources, self.page_src, self.directory_urls = sources, page_src, directory_urls
         self.order: list[str] = []
+        self._numbers: dict[str, int] = {}
 
     def number(self, key: str) -> int:
-        if key not in self.order:
+        if key not in self._numbers:
             self.order.append(key)
-        return self.order.index(key) + 1
+            self._numbers[key] = len(self.order)
+        return self._numbers[key]
 
     def cite(self, keys: Iterable[str], locator: str | None = None) -> Markup:
         """Citation links for keys, e.g. [1][3], each pointing to its reference entry."""

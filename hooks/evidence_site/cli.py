@@ -6,6 +6,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from . import diskcache
 from .base import load_base
 from .claimcheck import verify_site
 from .errors import EvidenceCheckFailed, EvidenceError
@@ -38,7 +39,7 @@ def _new(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        base = load_base(Path(args.evidence))
+        base = load_base(Path(args.evidence), diskcache.load_all)
         content = Path(args.content)
         problems = check_content(base, content_pages(content), args.content.rstrip("/"))
         if any(not p.warning for p in problems):

@@ -69,7 +69,7 @@ def level_badge(result) -> Markup:
 
 def trial_papers(base: EvidenceBase, study) -> list:
     """Other study records reporting the same trial."""
-    return [s for s in base.studies.values() if s.trial and s.trial == study.trial and s.id != study.id]
+    return [s for s in base.trials.get(study.trial, ()) if s.id != study.id] if study.trial else []
 
 
 VERDICTS = {"supported": "Supported", "partly-supported": "Partly supported", "contradicted": "Contradicted",

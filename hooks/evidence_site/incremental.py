@@ -26,6 +26,8 @@ KIND_PROPERTIES = {"sources": "sources", "studies": "studies", "topics": "topics
                    "comparisons": "comparisons", "thresholds": "thresholds", "claims": "claims",
                    "outcomes": "outcomes"}
 SINGLE_PROPERTIES = {"glossary": "glossary", "scheme": "schemes"}
+# Mappings the base derives from records, and how an edited record changes their keys.
+DERIVED = {"trials": lambda kind, record: [record.trial] if kind == "studies" and record.trial else []}
 
 
 class _Reads:
@@ -104,6 +106,10 @@ class _TrackedBase:
     def __getattr__(self, name: str) -> Any:
         if name in KIND_PROPERTIES:
             return self.of(KIND_PROPERTIES[name])
+        if name in DERIVED:
+            if name not in self._kinds:
+                self._kinds[name] = _Tracked(getattr(self._base, name), self._reads, name)
+            return self._kinds[name]
         if name in SINGLE_PROPERTIES:
             self._reads.note((SINGLE_PROPERTIES[name], None))
         else:
@@ -163,6 +169,9 @@ class RenderMemo:
             keys = {k for k in new if old.get(k) is not new[k]} | (set(old) - set(new))
             if keys:
                 changed |= {(kind, k) for k in keys} | {(kind, None)}
+            for name, keys_of in DERIVED.items():  # e.g. a study that joins or leaves a trial
+                touched = {d for k in keys for r in (old.get(k), new.get(k)) if r is not None for d in keys_of(kind, r)}
+                changed |= {(name, d) for d in touched} | ({(name, None)} if touched else set())
         if changed:
             changed.add(EVERYTHING)
         self._records = {kind: base.of(kind) for kind in base.records}

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import diskcache
 from .base import EvidenceBase, load_base
 from .bulk import gc_paused
 from .cache import Cache
@@ -21,7 +22,6 @@ from .errors import EvidenceCheckFailed, EvidenceError
 from .export import export_files
 from .glossary import abbreviate_html, markdown_definitions
 from .lint import cited_keys, content_pages, lint_page, page_title
-from .loader import load_all
 from .redirects import redirect_files
 from .render import Page, Renderer, SiteLinks, render_site
 from .uses import citing_records
@@ -106,7 +106,7 @@ def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool
 
 def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_days, today, site_url,
            cache: Cache | None) -> Built:
-    base = load_base(evidence_dir, cache.records.load_all if cache else load_all)
+    base = load_base(evidence_dir, cache.records.load_all if cache else diskcache.load_all)
     pages = content_pages(Path(docs_dir) if docs_dir else None)
     shown = os.path.relpath(docs_dir, evidence_dir.resolve().parent).replace(os.sep, "/") if docs_dir else "content"
     problems = check_content(base, pages, shown)
