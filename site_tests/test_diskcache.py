@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
+from conftest import FIXTURES, ROOT
 from evidence_site import diskcache
 from evidence_site.base import load_base
 from evidence_site.diskcache import DiskCache

@@ -154,13 +154,13 @@ def runs(tmp_path_factory) -> dict[str, Runs]:
             for project in projects for module, args in (CLI_ARGS, BUILD_ARGS)]
     done = subprocess.run([sys.executable, str(Path(__file__).with_name("forkrun.py"))], input=json.dumps(jobs),
                           env=ENV, capture_output=True, text=True, timeout=600, check=True)
-    statuses = iter(zip(json.loads(done.stdout), jobs))
+    statuses = iter(zip(json.loads(done.stdout), jobs, strict=True))
 
     def result() -> Result:
         status, job = next(statuses)
         return Result(status, Path(job["stdout"]).read_text(encoding="utf-8"), Path(job["stderr"]).read_text(encoding="utf-8"))
 
-    return {case.name: Runs(project, result(), result()) for case, project in zip(CASES, projects)}
+    return {case.name: Runs(project, result(), result()) for case, project in zip(CASES, projects, strict=True)}
 
 
 def test_the_corpus_is_large_enough():

@@ -53,7 +53,7 @@ def changes(base: EvidenceBase, history: dict[str, tuple[dt.date, str]]) -> list
 def review_warnings(base: EvidenceBase, max_age_days: int, today: dt.date) -> list[EvidenceError]:
     """Records never reviewed, or not reviewed for longer than max_age_days."""
     out = []
-    for (kind, key), origin in sorted(base.origins.items()):
+    for _, origin in sorted(base.origins.items()):
         if "reviewed" not in type(origin.record).model_fields:
             continue
         reviewed = origin.record.reviewed

@@ -150,7 +150,7 @@ def threshold_problems(base: EvidenceBase) -> list[EvidenceError]:
                 out.append(EvidenceError(file, line, f"bands[{i}]", f"lower {number(band.lower)} is not below upper "
                                          f"{number(band.upper)}", "lower is inclusive, upper exclusive"))
         ordered = sorted(enumerate(tset.bands), key=lambda ib: ib[1].lower if ib[1].lower is not None else -1.0)
-        for (_, a), (j, b) in zip(ordered, ordered[1:]):
+        for (_, a), (j, b) in zip(ordered, ordered[1:], strict=False):
             a_upper = a.upper if a.upper is not None else float("inf")
             b_lower = b.lower if b.lower is not None else -1.0
             if b_lower < a_upper:

@@ -103,7 +103,7 @@ def _may_nest(annotation: Any) -> bool:
 def _check_references(base: EvidenceBase) -> list[EvidenceError]:
     targets, out = _targets(base), []
     not_evidence = {k for k, s in base.sources.items() if not s.evidence}
-    for (kind, key), origin in base.origins.items():
+    for kind, key in base.origins:
         if kind == "glossary":
             continue
         for loc, name, ref in base.references[(kind, key)]:

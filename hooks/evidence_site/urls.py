@@ -47,7 +47,7 @@ def _relpath(path: str, start: str) -> str:
     to = [p for p in path.split("/") if p and p != "."]
     frm = [p for p in start.split("/") if p and p != "."]
     common = 0
-    for a, b in zip(to, frm):
+    for a, b in zip(to, frm, strict=False):
         if a != b:
             break
         common += 1

@@ -24,7 +24,7 @@ def citing_records(base: EvidenceBase) -> dict[str, list[Use]]:
     if _LAST[0] is not None and _LAST[0] == base.references:
         return _LAST[1]
     out: dict[str, dict[tuple[str, str], set[str]]] = {}
-    for (kind, key), origin in base.origins.items():
+    for kind, key in base.origins:
         if kind == "glossary":
             continue
         for loc, name, ref in base.references[(kind, key)]:
