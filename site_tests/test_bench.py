@@ -177,6 +177,20 @@ def test_incremental_render_equals_a_full_render_after_every_kind_of_edit(tmp_pa
             assert cache.renders.rendered < total / 2, (rel, cache.renders.rendered)
 
 
+def test_backlinks_from_hand_written_pages_are_listed_once_after_rebuilds(tmp_path, trusted):
+    """They were appended to a result kept for the next rebuild, so each rebuild added them again."""
+    shutil.copytree(ROOT / "evidence", tmp_path / "evidence")
+    cache = Cache()
+    for _ in range(3):
+        site.build(tmp_path / "evidence", ROOT / "content", cache=cache)
+    source = tmp_path / "evidence/sources/steffensen-2011.yaml"  # cited by content/index.md
+    source.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    served = site.build(tmp_path / "evidence", ROOT / "content", cache=cache).pages["sources/steffensen-2011.md"]
+    uses_module._LAST[:] = [None, None]
+    fresh = site.build(tmp_path / "evidence", ROOT / "content").pages["sources/steffensen-2011.md"]
+    assert "(page)" in fresh.markdown and served.markdown == fresh.markdown
+
+
 def test_page_store_rewrites_only_changed_pages():
     store = PageStore()
     try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping
 
-from .bulk import gc_paused
+from .bulk import PerRecord, gc_paused
 from .errors import EvidenceCheckFailed, EvidenceError
 from .loader import Loaded, load_all
 from .models import (
@@ -26,8 +26,15 @@ from .models import (
 from .validate import line_for
 
 RefList = tuple[tuple[tuple, str, str], ...]
-# id(record) → (record, its references), for the records of the latest base (see references).
-_WALKED: dict[int, tuple[Record, RefList]] = {}
+
+
+def _walk(record: Record) -> RefList:
+    from .checks import walk_references  # late import: checks needs EvidenceBase
+
+    return tuple(walk_references(record))
+
+
+_REFERENCES = PerRecord(_walk)  # see EvidenceBase.references
 
 
 @dataclass(frozen=True)
@@ -74,17 +81,8 @@ class EvidenceBase:
         object the previous base already had (a rebuild under `serve` reuses unchanged records)
         is not walked again.
         """
-        global _WALKED
-        from .checks import walk_references  # late import: checks needs EvidenceBase
-
-        walked = {}
-        for origin in self.origins.values():
-            hit = _WALKED.get(id(origin.record))
-            if hit is None or hit[0] is not origin.record:
-                hit = (origin.record, tuple(walk_references(origin.record)))
-            walked[id(origin.record)] = hit
-        _WALKED = walked
-        return MappingProxyType({key: walked[id(o.record)][1] for key, o in self.origins.items()})
+        walked = _REFERENCES(o.record for o in self.origins.values())
+        return MappingProxyType(dict(zip(self.origins, walked, strict=True)))
 
     @cached_property
     def trials(self) -> Mapping[str, tuple[Study, ...]]:

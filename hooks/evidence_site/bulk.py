@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import threading
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 
 @contextmanager
@@ -71,3 +71,26 @@ class DeferredGC:
                 return
             gc.enable()
         gc.collect()
+
+
+class PerRecord:
+    """fn(record) for every record of a base, reusing results for record objects the previous
+    call also had. Under `serve` an unchanged record is the same object from one rebuild to the
+    next (cache.RecordCache), so a rebuild after one edit computes fn for that record only. A
+    result is kept with its record (not just its id), so a reused id is never mistaken for it.
+    """
+
+    def __init__(self, fn: Callable[[Any], Any]) -> None:
+        self._fn = fn
+        self._last: dict[int, tuple[Any, Any]] = {}
+
+    def __call__(self, records: Iterable[Any]) -> list[Any]:
+        last, fresh, out = self._last, {}, []
+        for record in records:
+            hit = last.get(id(record))
+            if hit is None or hit[0] is not record:
+                hit = (record, self._fn(record))
+            fresh[id(record)] = hit
+            out.append(hit[1])
+        self._last = fresh
+        return out

@@ -10,6 +10,7 @@ from typing import Any
 import rispy
 
 from .base import EvidenceBase
+from .bulk import PerRecord
 from .cite import locator_links
 from .levels import compute
 from .models import Source, Study
@@ -51,9 +52,18 @@ def real_authors(src: Source) -> list[str]:
     return [a for a in src.authors if a.strip().lower() not in ("et al.", "et al")]
 
 
+_DUMPS = PerRecord(lambda record: record.model_dump(mode="json", exclude_none=True))
+
+
+def _json(value: Any) -> str:
+    """Compact JSON: json's fast C encoder only runs without indent (about 10x faster)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n"
+
+
 def evidence_json(base: EvidenceBase) -> str:
-    records = {kind: [r.model_dump(mode="json", exclude_none=True) for r in recs.values()]
-               for kind, recs in base.records.items()}
+    kinds = list(base.records.items())
+    dumps = iter(_DUMPS(r for _, recs in kinds for r in recs.values()))  # one call: it keeps what that call saw
+    records = {kind: [next(dumps) for _ in recs] for kind, recs in kinds}
     levels = {}
     for topic in base.topics.values():
         for c in topic.conclusions:
@@ -63,7 +73,7 @@ def evidence_json(base: EvidenceBase) -> str:
                             "trials": [t.name for t in r.trials], "participants": r.participants,
                             "stated_level": c.stated_level.level if c.stated_level else None}
     doc = {"schema_version": SCHEMA_VERSION, "records": records, "computed_levels": levels}
-    return json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return _json(doc)
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -153,7 +163,7 @@ def csl_json(base: EvidenceBase) -> str:
             if value:
                 item[field] = value
         items.append(item)
-    return json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return _json(items)
 
 
 def export_files(base: EvidenceBase) -> dict[str, str]:

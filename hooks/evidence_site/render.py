@@ -92,10 +92,10 @@ class Renderer:
                  links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None):
         self.base, self.directory_urls, self.links, self.history = base, directory_urls, links, history or {}
         self.site_url = site_url
-        self.uses = citing_records(base)
+        self.uses = dict(citing_records(base))  # a copy: citing_records keeps its result for the next build
         for src, (title, keys) in sorted((page_uses or {}).items()):
             for key in keys:
-                self.uses.setdefault(key, []).append(Use("pages", src, (title,)))
+                self.uses[key] = self.uses.get(key, []) + [Use("pages", src, (title,))]
         self.levels = {c.id: compute(base, c) for t in base.topics.values() for c in t.conclusions}
 
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
