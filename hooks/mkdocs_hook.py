@@ -55,6 +55,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         print(f"WARNING -  {warning}", file=sys.stderr)
     _state["built"] = built
     config.watch.append(str(root / "evidence"))
+    if "cache" in _session and _session["cache"].trigger_dir:
+        config.watch.append(_session["cache"].trigger_dir)  # where the cache asks for a catch-up build
     if _run.get("stage") and "site_dir" not in _run:
         # Write the build beside site/ and swap it in at the end (see publish.py).
         _run["site_dir"], _run["config"] = Path(config.site_dir), config
@@ -114,27 +116,36 @@ def on_serve(server, config: MkDocsConfig, builder):
 
 
 def _native_observer():
-    """A started-and-stopped probe says whether native events work here; then a fresh observer."""
+    """A started-and-stopped probe says whether native events work here; then a fresh observer
+    that reports changes only: native events also say when a file is opened or read, and a build
+    reads the watched files (a rebuild would start another, for ever)."""
     if os.environ.get("EVIDENCE_SITE_POLLING"):
         return None
     import tempfile
 
-    from watchdog.events import FileSystemEventHandler
+    from watchdog import events
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
     if Observer is PollingObserver:
         return None
-    probe = Observer()
+    changes = [events.FileCreatedEvent, events.FileDeletedEvent, events.FileModifiedEvent, events.FileMovedEvent,
+               events.FileClosedEvent, events.FileAttribEvent]
+
+    class ChangesObserver(Observer):  # type: ignore[misc, valid-type]
+        def schedule(self, event_handler, path, *, recursive=False, event_filter=None):
+            return super().schedule(event_handler, path, recursive=recursive, event_filter=event_filter or changes)
+
+    probe = ChangesObserver()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            probe.schedule(FileSystemEventHandler(), folder)
+            probe.schedule(events.FileSystemEventHandler(), folder)
             probe.start()
             probe.stop()
             probe.join()
     except Exception:  # e.g. the inotify instance limit is reached
         return None
-    return Observer()
+    return ChangesObserver()
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
@@ -234,7 +245,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     _state["built"].write_extras(Path(config.site_dir))
     _run["done"] = True
     if "cache" in _session:
-        _session["cache"].rebuild_done(ok=True)
+        _session["cache"].rebuild_done(ok=True, deferred=_state["built"].deferred)
 
 
 def _links(config: MkDocsConfig) -> SiteLinks | None:

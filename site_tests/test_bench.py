@@ -11,6 +11,8 @@ import posixpath
 import random
 import shutil
 import sys
+import time
+from pathlib import Path
 
 import pytest
 import yaml
@@ -175,6 +177,41 @@ def test_incremental_render_equals_a_full_render_after_every_kind_of_edit(tmp_pa
         assert not stale, (rel, stale)
         if rel.startswith("studies/") and path != added:
             assert cache.renders.rendered < total / 2, (rel, cache.renders.rendered)
+
+
+def test_a_fast_rebuild_renders_the_edited_record_and_a_catch_up_renders_the_rest(tmp_path, trusted, monkeypatch):
+    monkeypatch.setattr(cache_module, "CATCH_UP_DELAY", 0.0)
+    project = synth.generate(tmp_path / "p", 20)
+    cache = Cache(pages_on_disk=True)
+    try:
+        site.build(project.evidence, cache=cache)
+        cache.rebuild_done(ok=True)
+        for rel, edit in EDITS:
+            path = project.evidence / rel
+            path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
+            fast = site.build(project.evidence, cache=cache)
+            uses_module._LAST[:] = [None, None]
+            full = render_site(fast.base)
+            own = f"{rel[:-len('.yaml')]}.md"
+            assert fast.deferred and "data/evidence.json" not in fast.extra_files(), rel
+            if own in full:
+                assert fast.pages[own] == full[own], rel
+            if rel.startswith("studies/"):
+                assert "studies/index.md" in cache.renders.pending, rel  # an overview waits for the catch-up
+            cache.rebuild_done(ok=True, deferred=fast.deferred)
+            trigger = Path(cache.trigger_dir) / "catch-up"
+            for _ in range(100):  # the timer writes the file that makes the server rebuild
+                if trigger.exists():
+                    break
+                time.sleep(0.01)
+            assert trigger.exists() and cache.catch_up_due
+            caught_up = site.build(project.evidence, cache=cache)
+            cache.rebuild_done(ok=True, deferred=caught_up.deferred)
+            assert not caught_up.deferred and not cache.renders.pending
+            assert {s: p.markdown for s, p in caught_up.pages.items()} == {s: p.markdown for s, p in full.items()}, rel
+            trigger.unlink()
+    finally:
+        cache.close()
 
 
 def test_backlinks_from_hand_written_pages_are_listed_once_after_rebuilds(tmp_path, trusted):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,7 @@ from .loader import Loaded, load_all, load_file
 from .render import Page
 
 RACY_NS = 2_000_000_000
+CATCH_UP_DELAY = 1.0  # seconds between a deferring rebuild and the catch-up it asks for
 
 
 @dataclass(frozen=True)
@@ -130,17 +132,44 @@ class Cache:
         self.renders = RenderMemo()
         self.pages = PageStore() if pages_on_disk else None
         self.last_ok = False  # the previous build of this process succeeded: its output is complete
+        self.catch_up_due = False  # the previous build deferred work (site.Built.deferred)
         self._gc = DeferredGC() if pages_on_disk else None
+        # A folder the front end watches: writing into it asks for the catch-up build.
+        self.trigger_dir = tempfile.mkdtemp(prefix="evidence-site-catch-up-") if pages_on_disk else None
+        self._triggers = 0
+
+    @property
+    def defer(self) -> bool:
+        """Whether this build may leave overviews and exports for a catch-up build: only dirty
+        rebuilds after a complete build, and never the catch-up itself."""
+        return self.pages is not None and self.last_ok and not self.catch_up_due
 
     def rebuild_started(self) -> None:
         if self._gc and self.last_ok:
             self._gc.pause()
 
-    def rebuild_done(self, ok: bool) -> None:
+    def rebuild_done(self, ok: bool, deferred: bool = False) -> None:
         self.last_ok = ok
+        self.catch_up_due = ok and deferred
         if self._gc:
             self._gc.resume_later()
+        if self.catch_up_due:
+            # Later, not at once: the browser reloads the edited page (and its styles and
+            # scripts) before the catch-up build, during which the server makes requests wait.
+            timer = threading.Timer(CATCH_UP_DELAY, self._request_catch_up)
+            timer.daemon = True
+            timer.start()
+
+    def _request_catch_up(self) -> None:
+        self._triggers += 1
+        try:
+            with open(os.path.join(self.trigger_dir, "catch-up"), "w", encoding="utf-8") as f:
+                f.write(str(self._triggers))
+        except OSError:  # the server is shutting down and removed the folder
+            pass
 
     def close(self) -> None:
         if self.pages:
             self.pages.close()
+        if self.trigger_dir:
+            shutil.rmtree(self.trigger_dir, ignore_errors=True)

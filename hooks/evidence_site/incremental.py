@@ -131,20 +131,38 @@ class RenderMemo:
         self._pages: dict[str, _Rendered] = {}
         self._records: dict[str, Mapping] = {}
         self.rendered = 0  # pages rendered (not reused) by the last call
+        self.pending: set[str] = set()  # pages a deferring render left as they were (see render)
+        self.changed = False  # a record changed since the render before the last
 
-    def render(self, base: EvidenceBase, directory_urls: bool = True, *extra: object) -> dict[str, Page]:
-        """The same pages as render.render_site(base, directory_urls, *extra)."""
+    def render(self, base: EvidenceBase, directory_urls: bool = True, *extra: object, defer: bool = False
+               ) -> dict[str, Page]:
+        """The same pages as render.render_site(base, directory_urls, *extra).
+
+        With defer, only pages that read a changed record itself are rendered again: an edited
+        study's page, and pages that look that study up. Pages that changed only because they
+        list a whole kind (indexes, the evidence map, agent pages) or because their arguments
+        changed keep their previous text and are added to `pending`; the next render without
+        defer renders them. A preview server shows the edited page at once this way and the
+        overviews a moment later, as Hugo's "fast render" does.
+        """
         changed = self._changes(base)
+        self.changed = bool(changed)
+        direct = {dep for dep in changed if dep[1] is not None and dep != EVERYTHING}
         reads, fresh = _Reads(), {}
         renderer = Renderer(_TrackedBase(base, reads), directory_urls, *extra)  # type: ignore[arg-type]
         render_page = renderer.page
         self.rendered = 0
+        pending = self.pending if defer else set()
 
         def page(template: str, src: str, title: str, record: tuple[str, str] | None = None,
                  meta: dict | None = None, **context: object) -> Page:
             args = (template, title, record, meta, context, directory_urls, extra)
             old = self._pages.get(src)
-            if old is not None and old.deps.isdisjoint(changed) and old.args == args:
+            if old is not None and src not in self.pending and old.deps.isdisjoint(changed) and old.args == args:
+                fresh[src] = old
+                return old.page
+            if defer and old is not None and old.deps.isdisjoint(direct) and record not in direct:
+                pending.add(src)
                 fresh[src] = old
                 return old.page
             reads.deps = set()
@@ -153,12 +171,14 @@ class RenderMemo:
             finally:
                 deps, reads.deps = frozenset(reads.deps), None
             fresh[src] = _Rendered(args, deps, made)
+            pending.discard(src)
             self.rendered += 1
             return made
 
         renderer.page = page  # type: ignore[method-assign]
         pages = renderer.all()
         self._pages = fresh
+        self.pending = {src for src in pending if src in pages}
         return pages
 
     def _changes(self, base: EvidenceBase) -> set:

@@ -32,6 +32,9 @@ class Built:
     base: EvidenceBase
     pages: dict[str, Page]
     directory_urls: bool
+    # Work a preview server's fast rebuild left for a catch-up build: overview pages (see
+    # RenderMemo.render) and the open-data exports, which then keep their previous files.
+    deferred: bool = False
 
     @property
     def warnings(self) -> tuple[EvidenceError, ...]:
@@ -56,8 +59,8 @@ class Built:
         return abbreviate_html(html, self.base.glossary)
 
     def extra_files(self) -> dict[str, str]:
-        """Files beside the pages: redirects for old URLs and the open-data exports."""
-        return {**redirect_files(self.base, self.directory_urls), **export_files(self.base)}
+        """Files beside the pages: redirects for old URLs and the open-data exports (unless deferred)."""
+        return {**redirect_files(self.base, self.directory_urls), **({} if self.deferred else export_files(self.base))}
 
     def write_extras(self, site_dir: Path) -> None:
         for rel, text in sorted(self.extra_files().items()):
@@ -119,5 +122,8 @@ def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_d
     page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
     history = git_history(evidence_dir)
     args = (page_uses, links, history, site_url)
-    rendered = cache.renders.render(base, directory_urls, *args) if cache else render_site(base, directory_urls, *args)
-    return Built(base, rendered, directory_urls)
+    if not cache:
+        return Built(base, render_site(base, directory_urls, *args), directory_urls)
+    defer = cache.defer
+    rendered = cache.renders.render(base, directory_urls, *args, defer=defer)
+    return Built(base, rendered, directory_urls, deferred=defer and (cache.renders.changed or bool(cache.renders.pending)))
