@@ -50,9 +50,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
                            site_url=config.site_url, cache=_session.get("cache"), one_shot="cache" not in _session)
     except EvidenceCheckFailed as failed:
         raise PluginError(str(failed)) from None
-    for warning in built.warnings:
-        # Printed, not logged: a warning must not fail a --strict build.
-        print(f"WARNING -  {warning}", file=sys.stderr)
+    _print_warnings(built.warnings)
     _state["built"] = built
     config.watch.append(str(root / "evidence"))
     if "cache" in _session and _session["cache"].trigger_dir:
@@ -62,6 +60,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         _run["site_dir"], _run["config"] = Path(config.site_dir), config
         config.site_dir = str(publish.staging_dir(Path(config.site_dir)))
     return config
+
+
+def _print_warnings(warnings) -> None:
+    """Printed, not logged: a warning must not fail a --strict build. Under `serve`, a rebuild
+    prints only warnings the previous build did not have (thousands of "no review date" lines
+    after every save would bury the new one, and take time to print)."""
+    keys = [(w.file, w.line, w.field, w.message) for w in warnings]
+    seen = _session.get("warned")
+    for key, warning in zip(keys, warnings, strict=True):
+        if seen is None or key not in seen:
+            print(f"WARNING -  {warning}", file=sys.stderr)
+    same = len(seen & set(keys)) if seen is not None else 0
+    if same:
+        print(f"INFO    -  {same} warnings as in the previous build", file=sys.stderr)
+    if "cache" in _session:
+        _session["warned"] = set(keys)
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -94,6 +108,8 @@ def on_shutdown() -> None:
     if "cache" in _session:
         _session.pop("cache").close()
     _session.pop("templates", None)
+    _session.pop("warned", None)
+    _session.pop("not_in_nav", None)
 
 
 def on_serve(server, config: MkDocsConfig, builder):
@@ -206,7 +222,16 @@ def _unchanged_out_of_nav(files: Files, config: MkDocsConfig) -> set[str]:
         return set()
     in_nav = set(_nav_sources(config.nav or []))
     out_of_nav = config.not_in_nav
-    return {src for src in cache.pages.unchanged if src not in in_nav and out_of_nav and out_of_nav.match_file(src)}
+    if not out_of_nav:
+        return set()
+    # Whether a path matches not_in_nav, kept while the patterns stay (24,000 matches take 0.1 s).
+    patterns = tuple(str(getattr(p, "pattern", p)) for p in getattr(out_of_nav, "patterns", ()))
+    if _session.get("not_in_nav", (None,))[0] != patterns:
+        _session["not_in_nav"] = (patterns, {})
+    matched = _session["not_in_nav"][1]
+    for src in cache.pages.unchanged - matched.keys():
+        matched[src] = bool(out_of_nav.match_file(src))
+    return {src for src in cache.pages.unchanged if src not in in_nav and matched[src]}
 
 
 def _nav_sources(nav: object) -> list[str]:

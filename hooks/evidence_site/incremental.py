@@ -96,7 +96,8 @@ class _TrackedBase:
         return self._kinds[kind]
 
     def file_of(self, kind: str, key: str) -> str:
-        self._reads.note((kind, key))
+        # Not a read of the record: its file is <kind>/<id>.yaml whatever it holds (the loader
+        # refuses an id that differs from the file name), and the key came from a tracked read.
         return self._base.file_of(kind, key)
 
     def where(self, kind: str, key: str, loc: tuple = ()) -> tuple[str, int]:
@@ -130,39 +131,45 @@ class RenderMemo:
     def __init__(self) -> None:
         self._pages: dict[str, _Rendered] = {}
         self._records: dict[str, Mapping] = {}
+        self._carried: set = set()  # changes deferring renders saw, for the next full one
         self.rendered = 0  # pages rendered (not reused) by the last call
-        self.pending: set[str] = set()  # pages a deferring render left as they were (see render)
-        self.changed = False  # a record changed since the render before the last
+        self.changed = False  # the last call saw a changed record
 
     def render(self, base: EvidenceBase, directory_urls: bool = True, *extra: object, defer: bool = False
                ) -> dict[str, Page]:
         """The same pages as render.render_site(base, directory_urls, *extra).
 
-        With defer, only pages that read a changed record itself are rendered again: an edited
-        study's page, and pages that look that study up. Pages that changed only because they
-        list a whole kind (indexes, the evidence map, agent pages) or because their arguments
-        changed keep their previous text and are added to `pending`; the next render without
-        defer renders them. A preview server shows the edited page at once this way and the
-        overviews a moment later, as Hugo's "fast render" does.
+        With defer, only the pages of changed records (and new pages) are rendered: the page of
+        the record an editor saved. Every other page keeps its previous text without its context
+        even being computed (Renderer.kept), however it depends on the edit (an index listing
+        every study, the evidence map, the pages of the sources a study cites), and the next
+        render without defer brings them up to date. A preview server shows the edited page at
+        once this way and the rest a moment later, as Hugo's "fast render" does.
         """
         changed = self._changes(base)
         self.changed = bool(changed)
-        direct = {dep for dep in changed if dep[1] is not None and dep != EVERYTHING}
+        if defer:
+            self._carried |= changed
+        else:
+            changed, self._carried = changed | self._carried, set()
+        direct = {dep for dep in changed if dep[1] is not None and dep != EVERYTHING}  # (kind, id) of each
         reads, fresh = _Reads(), {}
         renderer = Renderer(_TrackedBase(base, reads), directory_urls, *extra)  # type: ignore[arg-type]
         render_page = renderer.page
         self.rendered = 0
-        pending = self.pending if defer else set()
+
+        def kept(src: str) -> Page | None:
+            old = self._pages.get(src)
+            if not defer or old is None or old.args[2] in direct:  # args[2]: the record the page is of
+                return None
+            fresh[src] = old  # with the arguments and reads it was made from, for the next full render
+            return old.page
 
         def page(template: str, src: str, title: str, record: tuple[str, str] | None = None,
                  meta: dict | None = None, **context: object) -> Page:
             args = (template, title, record, meta, context, directory_urls, extra)
             old = self._pages.get(src)
-            if old is not None and src not in self.pending and old.deps.isdisjoint(changed) and old.args == args:
-                fresh[src] = old
-                return old.page
-            if defer and old is not None and old.deps.isdisjoint(direct) and record not in direct:
-                pending.add(src)
+            if old is not None and old.deps.isdisjoint(changed) and old.args == args:
                 fresh[src] = old
                 return old.page
             reads.deps = set()
@@ -171,14 +178,13 @@ class RenderMemo:
             finally:
                 deps, reads.deps = frozenset(reads.deps), None
             fresh[src] = _Rendered(args, deps, made)
-            pending.discard(src)
             self.rendered += 1
             return made
 
         renderer.page = page  # type: ignore[method-assign]
+        renderer.kept = kept  # type: ignore[method-assign]
         pages = renderer.all()
         self._pages = fresh
-        self.pending = {src for src in pending if src in pages}
         return pages
 
     def _changes(self, base: EvidenceBase) -> set:

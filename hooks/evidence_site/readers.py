@@ -1,7 +1,7 @@
 """Pages for readers rather than editors: the vitamin D status checker and the figures.
 
 Kept apart from render.py so the reader-facing pages grow without touching the record pages;
-the Renderer calls reader_pages() once and each function here returns one Page.
+the Renderer calls reader_pages() once and each function here makes one Page.
 """
 from __future__ import annotations
 
@@ -29,5 +29,5 @@ def figures_page(renderer):
 
 
 def reader_pages(renderer) -> list:
-    """Every reader page, built from the renderer's evidence base."""
-    return [checker_page(renderer), figures_page(renderer)]
+    """(path, function making the page) for every reader page of the renderer's evidence base."""
+    return [(checker.CHECKER_SRC, lambda: checker_page(renderer)), (FIGURES_SRC, lambda: figures_page(renderer))]

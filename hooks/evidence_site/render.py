@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import posixpath
 from dataclasses import dataclass
+from functools import cached_property, partial
 from html import escape
 from typing import Callable
 from urllib.parse import quote, urlencode, urljoin
@@ -29,7 +30,7 @@ from .derive import (
 )
 from .export import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
 from .helpers import GLOBALS, VERDICTS, direction_text, level_badge, study_label
-from .levels import compute, level_rank
+from .levels import LevelResult, compute, level_rank
 from .readers import reader_pages
 from .urls import link, page_path, url_of
 from .uses import Use, citing_records
@@ -91,12 +92,21 @@ class Renderer:
     def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
                  links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None):
         self.base, self.directory_urls, self.links, self.history = base, directory_urls, links, history or {}
-        self.site_url = site_url
-        self.uses = dict(citing_records(base))  # a copy: citing_records keeps its result for the next build
-        for src, (title, keys) in sorted((page_uses or {}).items()):
+        self.site_url, self._page_uses = site_url, page_uses or {}
+
+    @cached_property
+    def uses(self) -> dict[str, list[Use]]:
+        """source id → what cites it: records, then hand-written pages (computed when first needed)."""
+        uses = dict(citing_records(self.base))  # a copy: citing_records keeps its result for the next build
+        for src, (title, keys) in sorted(self._page_uses.items()):
             for key in keys:
-                self.uses[key] = self.uses.get(key, []) + [Use("pages", src, (title,))]
-        self.levels = {c.id: compute(base, c) for t in base.topics.values() for c in t.conclusions}
+                uses[key] = uses.get(key, []) + [Use("pages", src, (title,))]
+        return uses
+
+    @cached_property
+    def levels(self) -> dict[str, LevelResult]:
+        """conclusion id → its computed level (computed when first needed)."""
+        return {c.id: compute(self.base, c) for t in self.base.topics.values() for c in t.conclusions}
 
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
              meta: dict | None = None, **context: object) -> Page:
@@ -228,19 +238,33 @@ class Renderer:
             label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
             study_label=lambda study: study_label(self.base, study), **context)
 
+    def kept(self, src: str) -> Page | None:
+        """The page at src as it is, when a render may skip it (see incremental.RenderMemo)."""
+        return None
+
     def all(self) -> dict[str, Page]:
-        pages = [self.study(k) for k in self.base.studies] + [self.source(k) for k in self.base.sources]
-        pages += [self.topic(k) for k in self.base.topics] + [self.topics_index()]
-        pages += [self.agent(k) for k in self.base.agents] + [self.index("agents", "agents_index.md.j2", "Vitamin D forms")]
-        pages += [self.comparison(k) for k in self.base.comparisons]
-        pages += [self.index("comparisons", "comparisons_index.md.j2", "Comparisons"), self.claims_index(),
-                  self.evidence_map(), self.data_index(), self.index("changes", "changes_index.md.j2", "What changed",
-                                                  entries=changes(self.base, self.history),
-                                                  has_history=bool(self.history))]
-        pages += [self.index("studies", "studies_index.md.j2", "Studies"),
-                  self.index("sources", "sources_index.md.j2", "Sources")]
-        pages += reader_pages(self)
-        return {p.src: p for p in pages}
+        """Every page; each is asked of kept() before its context is computed."""
+        def changes_page() -> Page:
+            return self.index("changes", "changes_index.md.j2", "What changed",
+                              entries=changes(self.base, self.history), has_history=bool(self.history))
+
+        specs = [(page_path("studies", k), partial(self.study, k)) for k in self.base.studies]
+        specs += [(page_path("sources", k), partial(self.source, k)) for k in self.base.sources]
+        specs += [(page_path("topics", k), partial(self.topic, k)) for k in self.base.topics]
+        specs += [(page_path("topics"), self.topics_index)]
+        specs += [(page_path("agents", k), partial(self.agent, k)) for k in self.base.agents]
+        specs += [(page_path("agents"), partial(self.index, "agents", "agents_index.md.j2", "Vitamin D forms"))]
+        specs += [(page_path("comparisons", k), partial(self.comparison, k)) for k in self.base.comparisons]
+        specs += [(page_path("comparisons"), partial(self.index, "comparisons", "comparisons_index.md.j2", "Comparisons")),
+                  (page_path("claims"), self.claims_index), (page_path("map"), self.evidence_map),
+                  (page_path("data"), self.data_index), (page_path("changes"), changes_page),
+                  (page_path("studies"), partial(self.index, "studies", "studies_index.md.j2", "Studies")),
+                  (page_path("sources"), partial(self.index, "sources", "sources_index.md.j2", "Sources"))]
+        specs += reader_pages(self)
+        pages = [self.kept(src) or make() for src, make in specs]
+        made = {p.src: p for p in pages}
+        assert made.keys() == {src for src, _ in specs}, "a page spec names another path than its page"
+        return made
 
 
 def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,

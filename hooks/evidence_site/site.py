@@ -126,4 +126,4 @@ def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_d
         return Built(base, render_site(base, directory_urls, *args), directory_urls)
     defer = cache.defer
     rendered = cache.renders.render(base, directory_urls, *args, defer=defer)
-    return Built(base, rendered, directory_urls, deferred=defer and (cache.renders.changed or bool(cache.renders.pending)))
+    return Built(base, rendered, directory_urls, deferred=defer and cache.renders.changed)
