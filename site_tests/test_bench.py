@@ -99,6 +99,14 @@ def test_libyaml_errors_are_worded_as_before():
         yamlfile.parse("a: [1, 2\nb: 3\n", "x.yaml")
 
 
+def test_records_share_the_field_paths_of_their_line_maps():
+    _, a = yamlfile.parse("id: a\nfindings:\n- text: x\n", "a.yaml")
+    _, b = yamlfile.parse("id: b\nfindings:\n- text: y\n", "b.yaml")
+    shared = {k: k for k in a}
+    assert a == {(): 1, ("id",): 1, ("findings",): 2, ("findings", 0): 3, ("findings", 0, "text"): 3}
+    assert all(shared[k] is k for k in b)  # the same tuple objects, not equal copies
+
+
 def test_lexical_relpath_matches_posixpath():
     rng = random.Random(7)
     parts = ["studies", "sources", "a", "index", "x-1", "", "."]

@@ -40,6 +40,10 @@ class Built:
     def warnings(self) -> tuple[EvidenceError, ...]:
         return self.base.warnings
 
+    def release(self, src: str) -> None:
+        """Forget the text of a generated page a site generator has read (its title stays)."""
+        self.pages[src] = replace(self.pages[src], markdown="")
+
     def cite_page(self, markdown: str, src: str, shown_file: str) -> str:
         """A hand-written page with its markers expanded and [@key] citations resolved."""
         refs = References(self.base.sources, src, self.directory_urls)

@@ -223,6 +223,21 @@ def _too_deep_line(text: str) -> int:
 # Control characters (Cc, except tab and newline) and lone surrogates (Cs): the same set as
 # unicodedata.category(ch) in ("Cc", "Cs"), as one pattern, so each value costs one C-level scan.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Field paths as keys of every record's line map, one tuple per distinct path: 24,000 records
+# share a few hundred paths, and a tuple each per record would take about 55 MB. Bounded, for a
+# long-lived server fed files with endless distinct keys.
+_PATHS: dict[Path, Path] = {}
+_MAX_PATHS = 100_000
+
+
+def _shared(path: Path) -> Path:
+    found = _PATHS.get(path)
+    if found is None:
+        if len(_PATHS) >= _MAX_PATHS:
+            return path
+        found = _PATHS[path] = path
+    return found
+
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -260,7 +275,7 @@ def _build(node: yaml.Node, loc: Path, lines: dict[Path, int], seen: set[int], c
     if isinstance(node, yaml.SequenceNode):
         out = []
         for i, item in enumerate(node.value):
-            here = loc + (i,)
+            here = _shared(loc + (i,))
             lines[here] = item.start_mark.line + 1
             out.append(_build(item, here, lines, seen, ctor))
         return out
@@ -293,7 +308,7 @@ def _build_mapping(node: yaml.MappingNode, loc: Path, lines, seen, ctor) -> dict
         line = key_node.start_mark.line + 1
         if _CONTROL.search(key):
             _check_text(key, line, loc)
-        here = loc + (key,)
+        here = _shared(loc + (key,))
         if key in out:
             raise _Refused(line, here, f"duplicate key '{key}'", f"first given on line {lines[here]}")
         lines[here] = line
