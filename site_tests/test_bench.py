@@ -224,6 +224,24 @@ def test_a_fast_rebuild_renders_the_edited_record_and_a_catch_up_renders_the_res
         cache.close()
 
 
+def test_a_page_that_newly_cites_a_source_is_listed_on_it_after_the_catch_up(tmp_path, trusted):
+    shutil.copytree(ROOT / "evidence", tmp_path / "evidence")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    cache = Cache(pages_on_disk=True)
+    try:
+        before = site.build(tmp_path / "evidence", tmp_path / "content", cache=cache).pages["sources/kampman-2012.md"]
+        cache.rebuild_done(ok=True)
+        about = tmp_path / "content/about.md"
+        about.write_text(about.read_text(encoding="utf-8") + "\nSee also [@kampman-2012].\n", encoding="utf-8")
+        fast = site.build(tmp_path / "evidence", tmp_path / "content", cache=cache)
+        assert fast.deferred and fast.pages["sources/kampman-2012.md"] is before  # no record changed
+        cache.rebuild_done(ok=True, deferred=fast.deferred)
+        after = site.build(tmp_path / "evidence", tmp_path / "content", cache=cache).pages["sources/kampman-2012.md"]
+        assert after.markdown.count("(page)") == before.markdown.count("(page)") + 1
+    finally:
+        cache.close()
+
+
 def test_backlinks_from_hand_written_pages_are_listed_once_after_rebuilds(tmp_path, trusted):
     """They were appended to a result kept for the next rebuild, so each rebuild added them again."""
     shutil.copytree(ROOT / "evidence", tmp_path / "evidence")

@@ -133,7 +133,6 @@ class RenderMemo:
         self._records: dict[str, Mapping] = {}
         self._carried: set = set()  # changes deferring renders saw, for the next full one
         self.rendered = 0  # pages rendered (not reused) by the last call
-        self.changed = False  # the last call saw a changed record
 
     def render(self, base: EvidenceBase, directory_urls: bool = True, *extra: object, defer: bool = False
                ) -> dict[str, Page]:
@@ -147,7 +146,6 @@ class RenderMemo:
         once this way and the rest a moment later, as Hugo's "fast render" does.
         """
         changed = self._changes(base)
-        self.changed = bool(changed)
         if defer:
             self._carried |= changed
         else:

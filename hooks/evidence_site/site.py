@@ -130,4 +130,6 @@ def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_d
         return Built(base, render_site(base, directory_urls, *args), directory_urls)
     defer = cache.defer
     rendered = cache.renders.render(base, directory_urls, *args, defer=defer)
-    return Built(base, rendered, directory_urls, deferred=defer and cache.renders.changed)
+    # Always a catch-up after a deferring render: besides an edited record, a hand-written page
+    # that now cites a source changes that source's page, which the deferring render kept.
+    return Built(base, rendered, directory_urls, deferred=defer)
