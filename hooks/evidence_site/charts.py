@@ -20,6 +20,7 @@ from pathlib import Path
 from .base import EvidenceBase
 from .checker import NMOL_PER_NG, convert, ordered_bands, ordered_sets, range_text
 from .cite import short_label
+from .diskcache import cache_dir
 from .models import ThresholdSet
 
 FG = "#010203"  # sentinel: becomes currentColor
@@ -32,11 +33,8 @@ SHAPES = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "p"]
 
 def _cache_dir() -> Path | None:
     """Where rendered charts are kept between builds (EVIDENCE_SITE_CACHE=off disables it)."""
-    setting = os.environ.get("EVIDENCE_SITE_CACHE", "")
-    if setting.lower() in {"0", "off", "no"}:
-        return None
-    base = Path(setting) if setting else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "evidence-site"
-    return base / "charts"
+    base = cache_dir()
+    return base / "charts" if base else None
 
 
 def cached(kind: str, data: object, render) -> str:

@@ -52,7 +52,11 @@ def real_authors(src: Source) -> list[str]:
     return [a for a in src.authors if a.strip().lower() not in ("et al.", "et al")]
 
 
-_DUMPS = PerRecord(lambda record: record.model_dump(mode="json", exclude_none=True))
+def _dump(record: Any) -> dict:
+    return record.model_dump(mode="json", exclude_none=True)
+
+
+_DUMPS = PerRecord(_dump)
 
 
 def _json(value: Any) -> str:
@@ -60,9 +64,11 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def evidence_json(base: EvidenceBase) -> str:
+def evidence_json(base: EvidenceBase, reuse: bool = False) -> str:
+    """reuse keeps each record's dump for the next call (for a preview server's rebuilds)."""
     kinds = list(base.records.items())
-    dumps = iter(_DUMPS(r for _, recs in kinds for r in recs.values()))  # one call: it keeps what that call saw
+    records = [r for _, recs in kinds for r in recs.values()]
+    dumps = iter(_DUMPS(records) if reuse else [_dump(r) for r in records])  # one call: it keeps what it saw
     records = {kind: [next(dumps) for _ in recs] for kind, recs in kinds}
     levels = {}
     for topic in base.topics.values():
@@ -166,10 +172,12 @@ def csl_json(base: EvidenceBase) -> str:
     return _json(items)
 
 
+EXPORTS = {"data/evidence.json": evidence_json, "data/studies.csv": studies_csv, "data/findings.csv": findings_csv,
+           "data/references.bib": bibtex, "data/references.ris": ris, "data/references.csl.json": csl_json}
+
+
 def export_files(base: EvidenceBase) -> dict[str, str]:
-    return {"data/evidence.json": evidence_json(base), "data/studies.csv": studies_csv(base),
-            "data/findings.csv": findings_csv(base), "data/references.bib": bibtex(base),
-            "data/references.ris": ris(base), "data/references.csl.json": csl_json(base)}
+    return {path: make(base) for path, make in EXPORTS.items()}
 
 
 def citation_meta(src: Source, study: Study | None = None) -> list[list[str]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from .citations import resolve
 from .cite import References
 from .claimmarks import mark_claims
 from .errors import EvidenceCheckFailed, EvidenceError
-from .export import export_files
+from .export import EXPORTS, evidence_json
 from .glossary import abbreviate_html, markdown_definitions
 from .lint import cited_keys, content_pages, lint_page, page_title
 from .redirects import redirect_files
@@ -35,6 +36,7 @@ class Built:
     # Work a preview server's fast rebuild left for a catch-up build: overview pages (see
     # RenderMemo.render) and the open-data exports, which then keep their previous files.
     deferred: bool = False
+    serving: bool = False  # built for a preview server: exports keep per-record work for the next build
 
     @property
     def warnings(self) -> tuple[EvidenceError, ...]:
@@ -64,13 +66,20 @@ class Built:
 
     def extra_files(self) -> dict[str, str]:
         """Files beside the pages: redirects for old URLs and the open-data exports (unless deferred)."""
-        return {**redirect_files(self.base, self.directory_urls), **({} if self.deferred else export_files(self.base))}
+        return dict(self._extras())
 
     def write_extras(self, site_dir: Path) -> None:
-        for rel, text in sorted(self.extra_files().items()):
+        """Write the extra files one at a time (the exports of 10,000 studies are about 60 MB of text)."""
+        for rel, text in self._extras():
             path = site_dir / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
+
+    def _extras(self) -> Iterator[tuple[str, str]]:
+        yield from sorted(redirect_files(self.base, self.directory_urls).items())
+        if not self.deferred:
+            for rel, make in sorted(EXPORTS.items()):
+                yield rel, evidence_json(self.base, reuse=self.serving) if make is evidence_json else make(self.base)
 
 
 # Markers a hand-written page may contain, each replaced by generated HTML.
@@ -132,4 +141,4 @@ def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_d
     rendered = cache.renders.render(base, directory_urls, *args, defer=defer)
     # Always a catch-up after a deferring render: besides an edited record, a hand-written page
     # that now cites a source changes that source's page, which the deferring render kept.
-    return Built(base, rendered, directory_urls, deferred=defer)
+    return Built(base, rendered, directory_urls, deferred=defer, serving=True)
