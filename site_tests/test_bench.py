@@ -268,3 +268,18 @@ def test_page_store_rewrites_only_changed_pages():
         assert not store.changed and not os.path.exists(paths["studies/b.md"])
     finally:
         store.close()
+
+
+def test_serve_rebuilds_print_only_new_warnings(capsys, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "hooks"))
+    import mkdocs_hook
+    from evidence_site.errors import EvidenceError
+
+    old = EvidenceError("evidence/sources/a.yaml", 1, "reviewed", "record has no review date", warning=True)
+    new = EvidenceError("evidence/sources/b.yaml", 3, "", "source 'b' is not cited anywhere", warning=True)
+    monkeypatch.setattr(mkdocs_hook, "_session", {"cache": object()})
+    mkdocs_hook._print_warnings([old])
+    assert "a.yaml:1" in capsys.readouterr().err
+    mkdocs_hook._print_warnings([old, new])
+    printed = capsys.readouterr().err
+    assert "b.yaml:3" in printed and "a.yaml" not in printed and "1 warnings as in the previous build" in printed
