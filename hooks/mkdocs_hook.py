@@ -128,7 +128,30 @@ def on_serve(server, config: MkDocsConfig, builder):
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)
+    _report_changes(server, _root(config) / "evidence")
     return server
+
+
+def _report_changes(server, evidence: Path) -> None:
+    """Tell the core's cache which record files changed, so a fast rebuild need not stat() them
+    all (the catch-up after it still does)."""
+    from watchdog.events import FileSystemEventHandler
+
+    if "cache" not in _session or not evidence.is_dir():
+        return
+    changes = _session["cache"].changes
+
+    def note(event) -> None:
+        if event.is_directory and event.event_type == "modified":
+            return  # a folder's entries changed: the events of those entries follow
+        changes.note(os.fsdecode(event.src_path))
+        if getattr(event, "dest_path", ""):
+            changes.note(os.fsdecode(event.dest_path))
+
+    handler = FileSystemEventHandler()
+    handler.on_any_event = note  # type: ignore[method-assign]
+    server.observer.schedule(handler, str(evidence.resolve()), recursive=True)
+    changes.attach()
 
 
 def _native_observer():

@@ -283,3 +283,65 @@ def test_serve_rebuilds_print_only_new_warnings(capsys, monkeypatch):
     mkdocs_hook._print_warnings([old, new])
     printed = capsys.readouterr().err
     assert "b.yaml:3" in printed and "a.yaml" not in printed and "1 warnings as in the previous build" in printed
+
+
+def test_a_fast_rebuild_stats_only_the_files_the_watcher_reported(tmp_path, trusted):
+    project = synth.generate(tmp_path / "p", 20)
+    evidence = project.evidence.resolve()
+    cache = Cache(pages_on_disk=True)
+    try:
+        full = site.build(evidence, cache=cache)
+        cache.rebuild_done(ok=True)
+        cache.changes.attach()
+        study = evidence / "studies/synthetic-study-0003.yaml"
+        study.write_text(study.read_text(encoding="utf-8").replace("population: ", "population: Seen ", 1), encoding="utf-8")
+        cache.changes.note(str(study))
+        fast = site.build(evidence, cache=cache)
+        assert cache.records.stats == 1 and "Seen" in fast.pages["studies/synthetic-study-0003.md"].markdown
+        cache.rebuild_done(ok=True, deferred=fast.deferred)
+        site.build(evidence, cache=cache)  # the catch-up lists and stats every file
+        assert cache.records.stats == len(full.base.origins)
+        cache.rebuild_done(ok=True)
+        # An edit whose event was lost shows in the catch-up's full scan, not in the fast rebuild.
+        study.write_text(study.read_text(encoding="utf-8").replace("population: Seen ", "population: Lost ", 1), encoding="utf-8")
+        fast = site.build(evidence, cache=cache)
+        assert "Lost" not in fast.pages["studies/synthetic-study-0003.md"].markdown
+        cache.rebuild_done(ok=True, deferred=fast.deferred)
+        caught_up = site.build(evidence, cache=cache)
+        assert "Lost" in caught_up.pages["studies/synthetic-study-0003.md"].markdown
+        cache.rebuild_done(ok=True)
+        # A new record and a removed one: the same records, in the same order, as a full scan.
+        added = evidence / "studies/synthetic-study-0099.yaml"
+        added.write_text(project.study_file(2).read_text(encoding="utf-8").replace(
+            "id: synthetic-study-0002", "id: synthetic-study-0099"), encoding="utf-8")
+        for change in (lambda: None, added.unlink):
+            change()
+            cache.changes.note(str(added))
+            fast = site.build(evidence, cache=cache)
+            assert cache.records.stats <= 1
+            assert [(o.kind, o.record.id) for o in fast.base.origins.values()] == \
+                [(o.kind, o.record.id) for o in site.build(evidence).base.origins.values()]
+            cache.rebuild_done(ok=True, deferred=fast.deferred)
+            site.build(evidence, cache=cache)
+            cache.rebuild_done(ok=True)
+        # A change the listing cannot follow (a top-level file) makes the fast rebuild scan all.
+        cache.changes.note(str(evidence / "glossary.yaml"))
+        site.build(evidence, cache=cache)
+        assert cache.records.stats == len(fast.base.origins)
+    finally:
+        cache.close()
+
+
+def test_reference_checks_reused_for_unchanged_records_still_see_a_removed_target(tmp_path, trusted):
+    from evidence_site.errors import EvidenceCheckFailed
+
+    shutil.copytree(FIXTURES / "mini/evidence", tmp_path / "evidence")
+    cache = Cache()
+    site.build(tmp_path / "evidence", cache=cache)
+    source = tmp_path / "evidence/sources/review-a.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.unlink()  # the records citing it are unchanged: the same objects as before
+    with pytest.raises(EvidenceCheckFailed, match="unknown source 'review-a'"):
+        site.build(tmp_path / "evidence", cache=cache)
+    source.write_text(text, encoding="utf-8")
+    site.build(tmp_path / "evidence", cache=cache)

@@ -100,21 +100,42 @@ def _may_nest(annotation: Any) -> bool:
     return any(_may_nest(arg) for arg in typing.get_args(annotation))
 
 
+# What the previous call saw: the ids references may point to, and each record's problems by
+# its Loaded object (under `serve`, a file that did not change keeps its Loaded object).
+_LAST_REFERENCES: list = [None, {}]
+
+
 def _check_references(base: EvidenceBase) -> list[EvidenceError]:
-    targets, out = _targets(base), []
+    """Unknown ids, and citations of sources that are not evidence. A record that is the same
+    object as in the previous call, checked against the same ids, has the same problems."""
+    targets = _targets(base)
     not_evidence = {k for k, s in base.sources.items() if not s.evidence}
-    for kind, key in base.origins:
+    state = (targets, not_evidence)
+    memo = _LAST_REFERENCES[1] if _LAST_REFERENCES[0] == state else {}
+    fresh, out = {}, []
+    for (kind, key), origin in base.origins.items():
         if kind == "glossary":
             continue
-        for loc, name, ref in base.references[(kind, key)]:
-            target = REFERENCES[name]
-            if ref not in targets[target]:
-                out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc), f"unknown {_SINGULAR[target]} '{ref}'",
-                                         did_you_mean(ref, targets[target])))
-            elif target == "sources" and ref in not_evidence and name != "claimed_in":
-                out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc),
-                                         f"source '{ref}' is marked 'evidence: false' and cannot be cited",
-                                         "cite the paper, label or guideline instead; it may only be a claim check's claimed_in"))
+        hit = memo.get(id(origin))
+        if hit is None or hit[0] is not origin:
+            hit = (origin, _reference_problems(base, kind, key, targets, not_evidence))
+        fresh[id(origin)] = hit
+        out.extend(hit[1])
+    _LAST_REFERENCES[:] = [state, fresh]
+    return out
+
+
+def _reference_problems(base: EvidenceBase, kind: str, key: str, targets: dict, not_evidence: set) -> list[EvidenceError]:
+    out = []
+    for loc, name, ref in base.references[(kind, key)]:
+        target = REFERENCES[name]
+        if ref not in targets[target]:
+            out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc), f"unknown {_SINGULAR[target]} '{ref}'",
+                                     did_you_mean(ref, targets[target])))
+        elif target == "sources" and ref in not_evidence and name != "claimed_in":
+            out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc),
+                                     f"source '{ref}' is marked 'evidence: false' and cannot be cited",
+                                     "cite the paper, label or guideline instead; it may only be a claim check's claimed_in"))
     return out
 
 

@@ -109,14 +109,16 @@ class _Many(EvidenceCheckFailed):
     """The errors of one file (an EvidenceCheckFailed, so callers of load_file need catch one type only)."""
 
 
-def load_all(evidence_dir: Path, load: Callable[[str, Path], Loaded] = load_file) -> tuple[list[Loaded], list[EvidenceError]]:
+def load_all(evidence_dir: Path, load: Callable[[str, Path], Loaded] = load_file,
+             files: list[tuple[str, Path]] | None = None) -> tuple[list[Loaded], list[EvidenceError]]:
     """Every valid record and every error; a bad file never stops the others being read.
 
-    load replaces load_file, e.g. by one that reuses records of unchanged files (cache.py)."""
+    load replaces load_file, e.g. by one that reuses records of unchanged files (cache.py);
+    files replaces record_files' listing, by one known to be the same and complete."""
     DISPLAY_ROOT[0] = evidence_dir.resolve().parent
     if not evidence_dir.is_dir():
         return [], [EvidenceError(_show(evidence_dir), 1, "", "evidence folder not found")]
-    files, errors = record_files(evidence_dir)
+    files, errors = (files, []) if files is not None else record_files(evidence_dir)
     loaded, seen = [], {}
     for kind, path in files:
         try:

@@ -122,7 +122,7 @@ def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool
 
 def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_days, today, site_url,
            cache: Cache | None) -> Built:
-    base = load_base(evidence_dir, cache.records.load_all if cache else diskcache.load_all)
+    base = load_base(evidence_dir, cache.load_records if cache else diskcache.load_all)
     pages = content_pages(Path(docs_dir) if docs_dir else None)
     shown = os.path.relpath(docs_dir, evidence_dir.resolve().parent).replace(os.sep, "/") if docs_dir else "content"
     problems = check_content(base, pages, shown)
