@@ -71,11 +71,12 @@ def _print_warnings(warnings) -> None:
     for key, warning in zip(keys, warnings, strict=True):
         if seen is None or key not in seen:
             print(f"WARNING -  {warning}", file=sys.stderr)
-    same = len(seen & set(keys)) if seen is not None else 0
+    now = set(keys)
+    same = len(seen & now) if seen is not None else 0
     if same:
         print(f"INFO    -  {same} warnings as in the previous build", file=sys.stderr)
     if "cache" in _session:
-        _session["warned"] = set(keys)
+        _session["warned"] = now
 
 
 def on_startup(command: str, dirty: bool) -> None:

@@ -32,7 +32,7 @@ from .bulk import DeferredGC
 from .diskcache import DiskCache
 from .errors import EvidenceError
 from .incremental import RenderMemo
-from .loader import Loaded, load_all, load_file, record_files
+from .loader import Loaded, load_all, load_file, not_a_record, record_files
 from .models import KINDS
 from .render import Page
 
@@ -141,7 +141,7 @@ class RecordCache:
         for path in changed:
             folder, name = os.path.split(path)
             kind = os.path.basename(folder)
-            if os.path.dirname(folder) != root or kind not in KINDS or name.startswith(".") or name.lower().startswith("readme"):
+            if os.path.dirname(folder) != root or kind not in KINDS or not_a_record(name):
                 return None  # a top-level file, a new folder, something record_files words an error for
             if os.path.isfile(path) and not os.path.islink(path):
                 by_path.setdefault(path, (kind, Path(folder) / name))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any
+from typing import Any, Iterator
 
 import rispy
 
@@ -176,8 +176,10 @@ EXPORTS = {"data/evidence.json": evidence_json, "data/studies.csv": studies_csv,
            "data/references.bib": bibtex, "data/references.ris": ris, "data/references.csl.json": csl_json}
 
 
-def export_files(base: EvidenceBase) -> dict[str, str]:
-    return {path: make(base) for path, make in EXPORTS.items()}
+def export_files(base: EvidenceBase, reuse: bool = False) -> Iterator[tuple[str, str]]:
+    """(path, text) of each export, made one at a time; reuse as for evidence_json."""
+    for path, make in sorted(EXPORTS.items()):
+        yield path, evidence_json(base, reuse) if make is evidence_json else make(base)
 
 
 def citation_meta(src: Source, study: Study | None = None) -> list[list[str]]:

@@ -32,19 +32,24 @@ class Loaded:
     lines: dict
 
 
+def not_a_record(name: str) -> bool:
+    """Files record_files passes over without a word: hidden files and READMEs."""
+    return name.startswith(".") or name.lower().startswith("readme")
+
+
 def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[EvidenceError]]:
     """(kind, path) for every record file, plus errors for files in the wrong place."""
     found, errors = [], []
     for entry in sorted(evidence_dir.iterdir()):
         name = entry.name
-        if name.startswith(".") or name == SCHEMA_DIR or name.lower().startswith("readme"):
+        if not_a_record(name) or name == SCHEMA_DIR:
             continue
         if entry.is_symlink():  # a link could point anywhere on the machine that builds
             errors.append(EvidenceError(_show(entry), 1, "", "symbolic links are not allowed",
                                         "commit the folder or file itself"))
         elif entry.is_dir() and name in KINDS:
             for f in sorted(entry.iterdir(), key=lambda p: p.name):  # by name: Path comparisons are slow
-                if f.name.startswith(".") or f.name.lower().startswith("readme"):
+                if not_a_record(f.name):
                     continue
                 found.append((name, f))
         elif entry.is_file() and entry.suffix == ".yaml" and entry.stem in SINGLE_FILES:

@@ -20,7 +20,7 @@ from .citations import resolve
 from .cite import References
 from .claimmarks import mark_claims
 from .errors import EvidenceCheckFailed, EvidenceError
-from .export import EXPORTS, evidence_json
+from .export import export_files
 from .glossary import abbreviate_html, markdown_definitions
 from .lint import cited_keys, content_pages, lint_page, page_title
 from .redirects import redirect_files
@@ -78,8 +78,7 @@ class Built:
     def _extras(self) -> Iterator[tuple[str, str]]:
         yield from sorted(redirect_files(self.base, self.directory_urls).items())
         if not self.deferred:
-            for rel, make in sorted(EXPORTS.items()):
-                yield rel, evidence_json(self.base, reuse=self.serving) if make is evidence_json else make(self.base)
+            yield from export_files(self.base, reuse=self.serving)
 
 
 # Markers a hand-written page may contain, each replaced by generated HTML.
