@@ -107,10 +107,11 @@ def python() -> str:
 
 def core_main(evidence: Path, dump: Path | None) -> None:
     """Child process: time the core's phases; optionally write every page as plain Markdown."""
-    from evidence_site import diskcache, site
-    from evidence_site.base import load_base
-    from evidence_site.bulk import gc_paused
-    from evidence_site.render import render_site
+    import evidence_site.load.parse_cache as diskcache
+    import evidence_site.pipeline as site
+    from evidence_site.records.evidence_base import load_base
+    from evidence_site.records.memo import gc_paused
+    from evidence_site.render.renderer import render_site
 
     with gc_paused(keep_until_exit=True):  # as site.build does in `mkdocs build`
         t0, c0 = time.perf_counter(), time.process_time()

@@ -20,10 +20,11 @@ from mkdocs.structure.pages import Page as MkPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package lives beside this file
 
-from evidence_site import publish, site  # noqa: E402
-from evidence_site.cache import Cache  # noqa: E402
+from evidence_site import pipeline  # noqa: E402
+from evidence_site.export import publish  # noqa: E402
+from evidence_site.serve.session import Cache  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed  # noqa: E402
-from evidence_site.render import SiteLinks  # noqa: E402
+from evidence_site.render.renderer import SiteLinks  # noqa: E402
 
 _state: dict = {}
 _run: dict = {}  # one `mkdocs build` command: where the site goes, and whether it succeeded
@@ -45,7 +46,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     root = _root(config)
     extra = config.extra.get("evidence", {}) if isinstance(config.extra.get("evidence"), dict) else {}
     try:
-        built = site.build(root / "evidence", Path(config.docs_dir), directory_urls=config.use_directory_urls,
+        built = pipeline.build(root / "evidence", Path(config.docs_dir), directory_urls=config.use_directory_urls,
                            links=_links(config), review_max_age_days=extra.get("review_max_age_days", 730),
                            site_url=config.site_url, cache=_session.get("cache"), one_shot="cache" not in _session)
     except EvidenceCheckFailed as failed:

@@ -19,7 +19,7 @@ import sys
 import traceback
 
 WARM = ("mkdocs.__main__", "mkdocs.commands.build", "material", "pydantic", "yaml", "jinja2", "markdown",
-        "evidence_site.cli", "evidence_site.site")
+        "evidence_site.editing.cli", "evidence_site.pipeline")
 
 
 def _child(job: dict) -> int:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from conftest import ROOT
-from evidence_site.schema import schemas
+from evidence_site.records.json_schema import schemas
 
 HOOKS = ROOT / "hooks"
 

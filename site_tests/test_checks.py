@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from evidence_site.base import load_base
+from evidence_site.records.evidence_base import load_base
 from evidence_site.errors import EvidenceCheckFailed
 
 GOOD_STUDY = (FIXTURES / "mini/evidence/studies/paper-a.yaml").read_text()

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
-from evidence_site import diskcache
-from evidence_site.base import load_base
-from evidence_site.diskcache import DiskCache
+import evidence_site.load.parse_cache as diskcache
+from evidence_site.records.evidence_base import load_base
+from evidence_site.load.parse_cache import DiskCache
 from evidence_site.errors import EvidenceCheckFailed
-from evidence_site.loader import load_all
+from evidence_site.load.loader import load_all
 
 
 @pytest.fixture
@@ -128,7 +128,7 @@ def test_cross_record_checks_still_run_on_cached_records(evidence, tmp_path, mon
 def test_the_command_line_check_uses_the_cache(evidence, tmp_path):
     env = {**os.environ, "EVIDENCE_SITE_CACHE": str(tmp_path / "c"), "PYTHONPATH": str(ROOT / "hooks")}
     for _ in range(2):
-        run = subprocess.run([sys.executable, "-m", "evidence_site.cli", "--evidence", str(evidence), "check"],
+        run = subprocess.run([sys.executable, "-m", "evidence_site.editing.cli", "--evidence", str(evidence), "check"],
                              capture_output=True, text=True, env=env, cwd=tmp_path)
         assert run.returncode == 0, run.stdout + run.stderr
     assert len(list((tmp_path / "c").glob("records-*.pickle"))) == 1

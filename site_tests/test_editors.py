@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from conftest import ROOT
-from evidence_site.models import Study
+from evidence_site.records.models import Study
 
 CLI = [sys.executable, "-m", "evidence_site"]
 

@@ -5,8 +5,8 @@ import re
 import shutil
 
 from conftest import FIXTURES
-from evidence_site.base import load_base
-from evidence_site.charts import figures
+from evidence_site.records.evidence_base import load_base
+from evidence_site.render.charts import figures
 
 
 def test_charts_are_deterministic_accessible_inline_svg(monkeypatch, tmp_path):

@@ -28,11 +28,11 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import CONFIG, FIXTURES, ROOT
-from evidence_site.base import load_base
-from evidence_site.checks import REFERENCES
+from evidence_site.records.evidence_base import load_base
+from evidence_site.check.rules import REFERENCES
 from evidence_site.errors import EvidenceCheckFailed
-from evidence_site.models import ID_PATTERN, KINDS, SINGLE_FILES, Design, Tier
-from evidence_site.yamlfile import MAX_BYTES
+from evidence_site.records.models import ID_PATTERN, KINDS, SINGLE_FILES, Design, Tier
+from evidence_site.load.yaml_file import MAX_BYTES
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}

@@ -29,8 +29,8 @@ import yaml
 from pydantic import BaseModel
 
 from conftest import CONFIG, FIXTURES, ROOT, FixtureSite
-from evidence_site import linkcheck
-from evidence_site.models import KINDS, SINGLE_FILES, Study
+import evidence_site.verify.links as linkcheck
+from evidence_site.records.models import KINDS, SINGLE_FILES, Study
 from external import require
 from nuchecker import validate
 

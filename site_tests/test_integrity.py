@@ -13,9 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import ROOT
-from evidence_site import linkcheck, site
-from evidence_site.helpers import PAGED_KINDS
-from evidence_site.urls import page_path, url_of
+import evidence_site.verify.links as linkcheck
+import evidence_site.pipeline as site
+from evidence_site.render.template_globals import PAGED_KINDS
+from evidence_site.render.links import page_path, url_of
 from nuchecker import validate
 
 SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)

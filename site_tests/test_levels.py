@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from evidence_site.base import assemble
-from evidence_site.checks import check
-from evidence_site.levels import compute
-from evidence_site.loader import Loaded, load_all
-from evidence_site.models import Source, Study, Topic
+from evidence_site.records.evidence_base import assemble
+from evidence_site.check.rules import check
+from evidence_site.derive.levels import compute
+from evidence_site.load.loader import Loaded, load_all
+from evidence_site.records.models import Source, Study, Topic
 
 SCHEME_AND_OUTCOMES, _ = load_all(FIXTURES / "mini/evidence")
 BASE_RECORDS = [item for item in SCHEME_AND_OUTCOMES if item.kind in ("schemes", "outcomes")]

@@ -21,11 +21,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES
-from evidence_site import yamlfile
-from evidence_site.base import load_base
+import evidence_site.load.yaml_file as yamlfile
+from evidence_site.records.evidence_base import load_base
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
-from evidence_site.loader import load_file
-from evidence_site.models import KINDS
+from evidence_site.load.loader import load_file
+from evidence_site.records.models import KINDS
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=150,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -188,7 +188,7 @@ texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), m
                               "tags": st.lists(texts, max_size=3), "finding": texts}))
 def test_any_text_in_valid_records_renders(evidence_copy, source_text, study_text):
     """Text fields accept any printable text; rendering the pages never fails on it."""
-    from evidence_site import site
+    import evidence_site.pipeline as site
 
     source = yaml.safe_load(GOOD_SOURCE) | source_text
     study = yaml.safe_load(GOOD_STUDY)

@@ -1,5 +1,5 @@
 import sys
 
-from .cli import main
+from evidence_site.editing.cli import main
 
 sys.exit(main())

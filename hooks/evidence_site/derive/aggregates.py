@@ -1,0 +1,62 @@
+"""Figures computed from study records for agents, comparison tables and the evidence map.
+
+Nothing here is typed by an editor: add a study record and every number below follows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.derive.levels import LevelResult, compute_studies, group_trials
+from evidence_site.records.models import Study
+
+
+def measures(study: Study, outcome: str) -> bool:
+    return outcome in study.outcomes or any(f.outcome == outcome for f in study.findings)
+
+
+def agent_studies(base: EvidenceBase, agent: str) -> list[Study]:
+    return [s for s in base.studies.values() if any(i.agent == agent for i in s.interventions)]
+
+
+def intervention_rows(base: EvidenceBase) -> list[tuple[str, str, list[Study]]]:
+    """(row id, label, studies) for each agent, then each other intervention by name."""
+    rows = [(f"agent-{key}", agent.name, agent_studies(base, key)) for key, agent in base.agents.items()]
+    others: dict[str, list[Study]] = {}
+    for study in base.studies.values():
+        for i in study.interventions:
+            if not i.agent:
+                others.setdefault(i.name, []).append(study)
+    rows += [(f"other-{n}", name, studies) for n, (name, studies) in enumerate(sorted(others.items()))]
+    return [row for row in rows if row[2]] + [row for row in rows if not row[2] and row[0].startswith("agent-")]
+
+
+@dataclass(frozen=True)
+class TrialCount:
+    trials: int
+    participants: int
+    studies: tuple[Study, ...]
+
+
+def trial_count(base: EvidenceBase, studies: list[Study]) -> TrialCount:
+    """Distinct trials and their participants (largest initial N per trial)."""
+    groups = group_trials(studies)
+    participants = sum(max((p.n_initial or 0) for p in papers) for papers in groups.values())
+    return TrialCount(len(groups), participants, tuple(sorted(studies, key=lambda s: s.id)))
+
+
+def best_level(base: EvidenceBase, studies: list[Study], outcome: str) -> LevelResult | None:
+    """The level the studies that measured an outcome support, or None if none did."""
+    relevant = [s for s in studies if measures(s, outcome)]
+    return compute_studies(base, relevant, outcome) if relevant else None
+
+
+def agent_conclusions(base: EvidenceBase, agent: str) -> list[tuple[str, object]]:
+    """(topic id, conclusion) for conclusions naming the agent or resting on its studies."""
+    ids = {s.id for s in agent_studies(base, agent)}
+    return [(tid, c) for tid, topic in base.topics.items() for c in topic.conclusions
+            if agent in c.agents or ids & set(c.studies)]
+
+
+def outcomes_in_order(base: EvidenceBase) -> list:
+    return sorted(base.outcomes.values(), key=lambda o: (o.order, o.name))

@@ -1,0 +1,94 @@
+"""The editors' command: `evidence-site check` and `evidence-site schema`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import evidence_site.load.parse_cache as diskcache
+from evidence_site.records.evidence_base import load_base
+from evidence_site.verify.claims import verify_site
+from evidence_site.errors import EvidenceCheckFailed, EvidenceError
+from evidence_site.check.content import content_pages
+from evidence_site.editing.new_record import KINDS, new_record
+from evidence_site.records.json_schema import write_schemas
+from evidence_site.pipeline import check_content
+
+
+def _print(problem, fmt: str) -> None:
+    """One problem as a plain line, or as a GitHub Actions annotation on the file's line."""
+    if fmt == "github":
+        level = "warning" if problem.warning else "error"
+        message = (f"{problem.field}: " if problem.field else "") + problem.message + (f" ({problem.hint})" if problem.hint else "")
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        print(f"::{level} file={problem.file},line={problem.line},title=evidence check::{message}")
+    else:
+        print(f"warning: {problem}" if problem.warning else str(problem))
+
+
+def _new(args: argparse.Namespace) -> int:
+    try:
+        path = new_record(Path(args.evidence), args.kind, args.id)
+    except EvidenceError as err:
+        print(str(err))
+        return 1
+    print(f"Wrote {path}. Fill in every TODO, then run: evidence-site check")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        base = load_base(Path(args.evidence), diskcache.load_all)
+        content = Path(args.content)
+        problems = check_content(base, content_pages(content), args.content.rstrip("/"))
+        if any(not p.warning for p in problems):
+            raise EvidenceCheckFailed([p for p in problems if not p.warning])
+        base = replace(base, warnings=base.warnings + tuple(problems))
+    except EvidenceCheckFailed as failed:
+        for error in failed.errors:
+            _print(error, args.format)
+        print(f"{len(failed.errors)} problem(s) found.", file=sys.stderr)
+        return 1
+    for warning in base.warnings:
+        _print(warning, args.format)
+    counts = ", ".join(f"{len(recs)} {kind}" for kind, recs in base.records.items())
+    print(f"OK: {counts}.", file=sys.stderr)
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    changed = write_schemas(Path(args.evidence))
+    print(f"{len(changed)} schema file(s) updated." if changed else "Schemas are up to date.")
+    return 0
+
+
+def _verify_site(args: argparse.Namespace) -> int:
+    report = verify_site(Path(args.site))
+    for problem in report.problems:
+        print(problem)
+    print(f"Checked {report.claims} claims and {report.citations} citations on {report.pages} pages: "
+          f"{len(report.problems)} problem(s).", file=sys.stderr)
+    return 1 if report.problems or not report.pages else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="evidence-site", description="Check and maintain the evidence records.")
+    parser.add_argument("--evidence", default="evidence", help="the evidence folder (default: ./evidence)")
+    parser.add_argument("--content", default="content", help="hand-written pages to lint (default: ./content)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="validate every record and print every problem as file:line: field: message")
+    check.add_argument("--format", choices=["text", "github"], default="text",
+                       help="github: print GitHub Actions annotations that show on the pull request's lines")
+    new = sub.add_parser("new", help="write a new record from a template with TODO markers to fill in")
+    new.add_argument("kind", choices=sorted(KINDS))
+    new.add_argument("id", help="the new record's id, e.g. kampman-2012")
+    sub.add_parser("schema", help="regenerate the JSON Schemas in evidence/_schemas/")
+    verify = sub.add_parser("verify-site", help="check every claim in a built site cites a reference with a locator")
+    verify.add_argument("site", nargs="?", default="site")
+    args = parser.parse_args(argv)
+    return {"check": _check, "schema": _schema, "verify-site": _verify_site, "new": _new}[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,217 @@
+"""Open data: the evidence base as JSON and CSV, references as BibTeX, RIS and CSL-JSON, and
+machine-readable citation metadata for study pages. All output is sorted and deterministic."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Iterator
+
+import rispy
+
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.memo import PerRecord
+from evidence_site.render.reference_list import locator_links
+from evidence_site.derive.levels import compute
+from evidence_site.records.models import Source, Study
+
+SCHEMA_VERSION = "1.0"
+FILES = {
+    "data/evidence.json": "The whole evidence base: every record, plus the computed levels (JSON).",
+    "data/studies.csv": "One row per study record (CSV).",
+    "data/findings.csv": "One row per numbered finding of every study (CSV).",
+    "data/references.bib": "Every source as BibTeX.",
+    "data/references.ris": "Every source as RIS (for EndNote, Zotero, Mendeley).",
+    "data/references.csl.json": "Every source as CSL-JSON (for citation processors).",
+}
+BIB_TYPES = {"journal-article": "article", "review": "misc", "conference-abstract": "inproceedings",
+             "thesis": "phdthesis", "book": "book", "report": "techreport"}
+RIS_TYPES = {"journal-article": "JOUR", "review": "JOUR", "conference-abstract": "ABST", "thesis": "THES",
+             "book": "BOOK", "report": "RPRT", "guideline": "GOVDOC", "drug-label": "GEN", "registry": "DBASE",
+             "web-page": "ELEC", "web-article": "ELEC"}
+CSL_TYPES = {"journal-article": "article-journal", "review": "article-journal", "conference-abstract": "paper-conference",
+             "thesis": "thesis", "book": "book", "report": "report", "guideline": "report", "drug-label": "document",
+             "registry": "dataset", "web-page": "webpage", "web-article": "post-weblog"}
+
+
+def safe_json(value: Any) -> str:
+    """JSON that can sit inside an HTML <script> element without ending it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def split_author(name: str) -> dict[str, str]:
+    """'Steffensen LH' → {'family': 'Steffensen', 'given': 'LH'}; organisations stay literal."""
+    family, _, given = name.rpartition(" ")
+    if family and given.isupper() and len(given) <= 4:
+        return {"family": family, "given": given}
+    return {"literal": name}
+
+
+def real_authors(src: Source) -> list[str]:
+    return [a for a in src.authors if a.strip().lower() not in ("et al.", "et al")]
+
+
+def _dump(record: Any) -> dict:
+    return record.model_dump(mode="json", exclude_none=True)
+
+
+_DUMPS = PerRecord(_dump)
+
+
+def _json(value: Any) -> str:
+    """Compact JSON: json's fast C encoder only runs without indent (about 10x faster)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def evidence_json(base: EvidenceBase, reuse: bool = False) -> str:
+    """reuse keeps each record's dump for the next call (for a preview server's rebuilds)."""
+    kinds = list(base.records.items())
+    records = [r for _, recs in kinds for r in recs.values()]
+    dumps = iter(_DUMPS(records) if reuse else [_dump(r) for r in records])  # one call: it keeps what it saw
+    records = {kind: [next(dumps) for _ in recs] for kind, recs in kinds}
+    levels = {}
+    for topic in base.topics.values():
+        for c in topic.conclusions:
+            r = compute(base, c)
+            levels[c.id] = {"topic": topic.id, "level": r.level.id if r.level else None,
+                            "tier": r.tier.id if r.tier else None, "conflicting": r.conflicting,
+                            "trials": [t.name for t in r.trials], "participants": r.participants,
+                            "stated_level": c.stated_level.level if c.stated_level else None}
+    doc = {"schema_version": SCHEMA_VERSION, "records": records, "computed_levels": levels}
+    return _json(doc)
+
+
+def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def studies_csv(base: EvidenceBase) -> str:
+    rows = []
+    for s in base.studies.values():
+        src = base.sources[s.source]
+        rows.append({"id": s.id, "source": s.source, "title": s.title or src.title, "year": src.year or "",
+                     "trial": s.trial or "", "country": s.country or "", "design": s.design,
+                     "pedro": s.pedro.score if s.pedro else "", "n_initial": "" if s.n_initial is None else s.n_initial,
+                     "n_final": "" if s.n_final is None else s.n_final, "population": s.population or "",
+                     "interventions": "; ".join(i.name for i in s.interventions),
+                     "agents": "; ".join(i.agent for i in s.interventions if i.agent),
+                     "comparator": s.comparator or "", "outcomes": "; ".join(s.outcomes),
+                     "findings": len(s.findings), "reviewed": s.reviewed.isoformat() if s.reviewed else ""})
+    return _csv(rows, list(rows[0]) if rows else ["id"])
+
+
+def findings_csv(base: EvidenceBase) -> str:
+    rows = [{"study": s.id, "number": n, "text": f.text, "sources": "; ".join(f.sources), "outcome": f.outcome or "",
+             "direction": f.direction or ""} for s in base.studies.values() for n, f in enumerate(s.findings, 1)]
+    return _csv(rows, ["study", "number", "text", "sources", "outcome", "direction"])
+
+
+def _bib_escape(text: str) -> str:
+    for char, repl in (("\\", "\\textbackslash{}"), ("{", "\\{"), ("}", "\\}"), ("&", "\\&"), ("%", "\\%"),
+                       ("$", "\\$"), ("#", "\\#"), ("_", "\\_")):
+        text = text.replace(char, repl) if char != "\\" else text.replace(char, "\x00")
+    return text.replace("\x00", "\\textbackslash{}")
+
+
+def bibtex(base: EvidenceBase) -> str:
+    entries = []
+    for key, src in base.sources.items():
+        fields = [("author", " and ".join(real_authors(src))), ("title", src.title),
+                  ("journal" if src.kind in ("journal-article", "review") else "howpublished", src.container or ""),
+                  ("year", str(src.year or "")), ("volume", src.volume or ""), ("number", src.issue or ""),
+                  ("pages", (src.pages or "").replace("-", "--")), ("doi", src.doi or ""), ("pmid", src.pmid or ""),
+                  ("pmcid", src.pmcid or ""), ("url", src.url or ""), ("note", src.registry or "")]
+        body = ",\n".join(f"  {name} = {{{_bib_escape(value)}}}" for name, value in fields if value)
+        entries.append(f"@{BIB_TYPES.get(src.kind, 'misc')}{{{key},\n{body}\n}}\n")
+    return "\n".join(entries)
+
+
+def ris(base: EvidenceBase) -> str:
+    items = []
+    for key, src in base.sources.items():
+        item: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(src.kind, "GEN"), "id": key, "title": src.title}
+        if real_authors(src):
+            item["authors"] = real_authors(src)
+        for field, value in (("secondary_title", src.container), ("year", str(src.year) if src.year else None),
+                             ("volume", src.volume), ("number", src.issue), ("doi", src.doi)):
+            if value:
+                item[field] = value
+        if src.pages:
+            first, _, last = src.pages.partition("-")
+            item["start_page"] = first
+            if last:
+                item["end_page"] = last
+        urls = [url for _, url in locator_links(src)]
+        if urls:
+            item["urls"] = urls
+        if src.pmid:
+            item["accession_number"] = f"PMID:{src.pmid}"
+        items.append(item)
+    return rispy.dumps(items)
+
+
+def csl_json(base: EvidenceBase) -> str:
+    items = []
+    for key, src in base.sources.items():
+        item: dict[str, Any] = {"id": key, "type": CSL_TYPES.get(src.kind, "document"), "title": src.title}
+        if real_authors(src):
+            item["author"] = [split_author(a) for a in real_authors(src)]
+        if src.year:
+            item["issued"] = {"date-parts": [[src.year]]}
+        for field, value in (("container-title", src.container), ("volume", src.volume), ("issue", src.issue),
+                             ("page", src.pages), ("DOI", src.doi), ("PMID", src.pmid), ("PMCID", src.pmcid),
+                             ("URL", src.url or next((u for _, u in locator_links(src)), None))):
+            if value:
+                item[field] = value
+        items.append(item)
+    return _json(items)
+
+
+EXPORTS = {"data/evidence.json": evidence_json, "data/studies.csv": studies_csv, "data/findings.csv": findings_csv,
+           "data/references.bib": bibtex, "data/references.ris": ris, "data/references.csl.json": csl_json}
+
+
+def export_files(base: EvidenceBase, reuse: bool = False) -> Iterator[tuple[str, str]]:
+    """(path, text) of each export, made one at a time; reuse as for evidence_json."""
+    for path, make in sorted(EXPORTS.items()):
+        yield path, evidence_json(base, reuse) if make is evidence_json else make(base)
+
+
+def citation_meta(src: Source, study: Study | None = None) -> list[list[str]]:
+    """Highwire Press citation_* tags (Google Scholar, Zotero) for a study page."""
+    tags = [["citation_title", study.title if study and study.title else src.title]]
+    tags += [["citation_author", a] for a in real_authors(src)]
+    for name, value in (("citation_publication_date", str(src.year) if src.year else None),
+                        ("citation_journal_title", src.container), ("citation_volume", src.volume),
+                        ("citation_issue", src.issue), ("citation_doi", src.doi), ("citation_pmid", src.pmid)):
+        if value:
+            tags.append([name, value])
+    if src.pages:
+        first, _, last = src.pages.partition("-")
+        tags.append(["citation_firstpage", first])
+        if last:
+            tags.append(["citation_lastpage", last])
+    return tags
+
+
+def study_jsonld(src: Source, study: Study, page_url: str) -> str:
+    """schema.org description of the study page: a page about one scholarly article."""
+    article: dict[str, Any] = {"@type": "ScholarlyArticle", "headline": src.title,
+                               "author": [{"@type": "Person", "name": a} for a in real_authors(src)],
+                               "sameAs": [url for _, url in locator_links(src)]}
+    if src.year:
+        article["datePublished"] = str(src.year)
+    if src.container:
+        article["isPartOf"] = {"@type": "Periodical", "name": src.container}
+    if src.doi:
+        article["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": src.doi}
+    doc = {"@context": "https://schema.org", "@type": "WebPage", "name": study.title or src.title,
+           "url": page_url, "about": article, "isAccessibleForFree": True}
+    if study.reviewed:
+        doc["lastReviewed"] = study.reviewed.isoformat()
+    return safe_json(doc)

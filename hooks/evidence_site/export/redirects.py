@@ -1,0 +1,33 @@
+"""Old URLs keep working: each alias of a record becomes a small redirect page."""
+from __future__ import annotations
+
+import posixpath
+from html import escape
+
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.render.links import page_path, url_of
+
+_TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Page moved</title>
+<meta name="robots" content="noindex"><link rel="canonical" href="{url}">
+<meta http-equiv="refresh" content="0; url={url}"></head>
+<body><p>This page has moved to <a href="{url}">{url}</a>.</p></body></html>
+"""
+
+
+def alias_file(alias: str) -> str:
+    """Output file for an alias path such as '/1541' → '1541/index.html'."""
+    path = alias.strip("/")
+    return posixpath.join(path, "index.html") if path else "index.html"
+
+
+def redirect_files(base: EvidenceBase, directory_urls: bool = True) -> dict[str, str]:
+    out = {}
+    for key, study in base.studies.items():
+        target = url_of(page_path("studies", key), directory_urls)
+        for alias in study.aliases:
+            rel_file = alias_file(alias)
+            url = posixpath.relpath(target or ".", posixpath.dirname(rel_file) or ".")
+            url = url + "/" if directory_urls and not url.endswith("/") else url
+            out[rel_file] = _TEMPLATE.format(url=escape(url))
+    return out

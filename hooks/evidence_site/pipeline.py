@@ -1,0 +1,143 @@
+"""The core's single entry point: evidence/ in, pages and extra files out.
+
+Nothing here knows MkDocs; the hook module (or any other front end) calls build() once and
+then asks the result for pages, citations in hand-written pages, and files to write.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import evidence_site.load.parse_cache as diskcache
+from evidence_site.records.evidence_base import EvidenceBase, load_base
+from evidence_site.records.memo import gc_paused
+from evidence_site.serve.session import Cache
+from evidence_site.derive.history import git_history, review_warnings
+from evidence_site.render.citations import resolve
+from evidence_site.render.reference_list import References
+from evidence_site.render.claim_marks import mark_claims
+from evidence_site.errors import EvidenceCheckFailed, EvidenceError
+from evidence_site.export.open_data import export_files
+from evidence_site.render.glossary import abbreviate_html, markdown_definitions
+from evidence_site.check.content import cited_keys, content_pages, lint_page, page_title
+from evidence_site.export.redirects import redirect_files
+from evidence_site.render.renderer import Page, Renderer, SiteLinks, render_site
+from evidence_site.records.references import citing_records
+
+
+@dataclass(frozen=True)
+class Built:
+    base: EvidenceBase
+    pages: dict[str, Page]
+    directory_urls: bool
+    # Work a preview server's fast rebuild left for a catch-up build: overview pages (see
+    # RenderMemo.render) and the open-data exports, which then keep their previous files.
+    deferred: bool = False
+    serving: bool = False  # built for a preview server: exports keep per-record work for the next build
+
+    @property
+    def warnings(self) -> tuple[EvidenceError, ...]:
+        return self.base.warnings
+
+    def release(self, src: str) -> None:
+        """Forget the text of a generated page a site generator has read (its title stays)."""
+        self.pages[src] = replace(self.pages[src], markdown="")
+
+    def cite_page(self, markdown: str, src: str, shown_file: str) -> str:
+        """A hand-written page with its markers expanded and [@key] citations resolved."""
+        refs = References(self.base.sources, src, self.directory_urls)
+        markdown = expand_markers(markdown, Renderer(self.base, self.directory_urls), src, refs)
+        return resolve(markdown, refs, shown_file)
+
+    def mark_claims(self, html: str) -> str:
+        """Rendered hand-written page with data-claim on every element that carries a citation."""
+        return mark_claims(html)
+
+    def abbreviate_markdown(self, markdown: str) -> str:
+        """A hand-written page with the glossary's abbreviation definitions appended."""
+        return markdown + markdown_definitions(self.base.glossary)
+
+    def abbreviate_html(self, html: str) -> str:
+        """A generated page's HTML with glossary terms wrapped in <abbr title>."""
+        return abbreviate_html(html, self.base.glossary)
+
+    def extra_files(self) -> dict[str, str]:
+        """Files beside the pages: redirects for old URLs and the open-data exports (unless deferred)."""
+        return dict(self._extras())
+
+    def write_extras(self, site_dir: Path) -> None:
+        """Write the extra files one at a time (the exports of 10,000 studies are about 60 MB of text)."""
+        for rel, text in self._extras():
+            path = site_dir / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+
+    def _extras(self) -> Iterator[tuple[str, str]]:
+        yield from sorted(redirect_files(self.base, self.directory_urls).items())
+        if not self.deferred:
+            yield from export_files(self.base, reuse=self.serving)
+
+
+# Markers a hand-written page may contain, each replaced by generated HTML.
+MARKERS = {"<!-- evidence:levels -->": "levels_table.md.j2"}
+
+
+def expand_markers(markdown: str, renderer: Renderer, src: str, refs: References) -> str:
+    for marker, template in MARKERS.items():
+        if marker in markdown and renderer.base.scheme is not None:
+            html = renderer.fragment(template, src, refs, scheme=renderer.base.scheme)
+            markdown = markdown.replace(marker, html)
+    return markdown
+
+
+def check_content(base: EvidenceBase, pages: dict[str, str], shown_dir: str) -> list[EvidenceError]:
+    """Unknown citations and uncited claims in hand-written pages, and sources nothing cites."""
+    problems = [e for src, md in pages.items() for e in lint_page(md, f"{shown_dir}/{src}", base.sources)]
+    cited = {key for md in pages.values() for key in cited_keys(md)} | set(citing_records(base))
+    for key in sorted(set(base.sources) - cited):
+        file, line = base.where("sources", key)
+        problems.append(EvidenceError(file, line, "", f"source '{key}' is not cited anywhere",
+                                      "cite it from a record or page, or remove it", warning=True))
+    return problems
+
+
+def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True,
+          links: SiteLinks | None = None, review_max_age_days: int | None = None,
+          today: dt.date | None = None, site_url: str | None = None,
+          cache: Cache | None = None, one_shot: bool = False) -> Built:
+    """Load, check and render; raises EvidenceCheckFailed listing every problem.
+
+    A cache (kept by a long-lived front end between rebuilds) makes a rebuild re-read only the
+    record files that changed and re-render only the pages that read a changed record.
+    one_shot says the process builds once and exits: what is built is then kept out of the
+    garbage collector's rescans (see bulk.gc_paused).
+    """
+    with gc_paused(keep_until_exit=one_shot):
+        return _build(Path(evidence_dir), docs_dir, directory_urls, links, review_max_age_days, today, site_url, cache)
+
+
+def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_days, today, site_url,
+           cache: Cache | None) -> Built:
+    base = load_base(evidence_dir, cache.load_records if cache else diskcache.load_all)
+    pages = content_pages(Path(docs_dir) if docs_dir else None)
+    shown = os.path.relpath(docs_dir, evidence_dir.resolve().parent).replace(os.sep, "/") if docs_dir else "content"
+    problems = check_content(base, pages, shown)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise EvidenceCheckFailed(errors)
+    if review_max_age_days is not None:
+        problems += review_warnings(base, review_max_age_days, today or dt.date.today())
+    base = replace(base, warnings=base.warnings + tuple(p for p in problems if p.warning))
+    page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
+    history = git_history(evidence_dir)
+    args = (page_uses, links, history, site_url)
+    if not cache:
+        return Built(base, render_site(base, directory_urls, *args), directory_urls)
+    defer = cache.defer
+    rendered = cache.renders.render(base, directory_urls, *args, defer=defer)
+    # Always a catch-up after a deferring render: besides an edited record, a hand-written page
+    # that now cites a source changes that source's page, which the deferring render kept.
+    return Built(base, rendered, directory_urls, deferred=defer, serving=True)

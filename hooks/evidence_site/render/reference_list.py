@@ -1,0 +1,122 @@
+"""Citations and reference lists: one style for generated and hand-written pages.
+
+A citation is an ``<a class="citation">`` pointing at an entry of the page's own reference
+list; each entry shows the work with its PMID, DOI, registry or URL links and links on to the
+source's own page, which lists everything on the site that cites it.
+"""
+from __future__ import annotations
+
+from html import escape
+from typing import Iterable
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from evidence_site.records.models import Source
+from evidence_site.render.links import link, page_path
+
+MAX_AUTHORS = 6
+
+
+def locator_links(src: Source) -> list[tuple[str, str]]:
+    """(label, URL) for every identifier of a source, built from the identifier itself."""
+    out = []
+    if src.pmid:
+        out.append((f"PMID {src.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/"))
+    if src.pmcid:
+        out.append((src.pmcid, f"https://www.ncbi.nlm.nih.gov/pmc/articles/{src.pmcid}/"))
+    if src.doi:
+        out.append((f"doi:{src.doi}", "https://doi.org/" + quote(src.doi, safe="/:;()._-")))
+    if src.registry:
+        out.append((src.registry, f"https://clinicaltrials.gov/study/{src.registry}"))
+    if src.url:
+        out.append(("Web page", src.url))
+    return out
+
+
+def authors_text(authors: Iterable[str]) -> str:
+    names = list(authors)
+    if len(names) > MAX_AUTHORS:
+        names = names[:3] + ["et al."]
+    return ", ".join(names)
+
+
+def short_label(src: Source) -> str:
+    """'Steffensen 2011' style label for lists and aria labels."""
+    if src.label:
+        return src.label
+    first = src.authors[0].split(" ")[0] if src.authors else (src.container or src.title[:40])
+    return f"{first} {src.year}" if src.year else first
+
+
+def reference_html(src: Source) -> Markup:
+    """The full reference of a source as escaped HTML (without the surrounding <li>)."""
+    parts = []
+    if src.authors:
+        names = authors_text(src.authors)
+        parts.append(escape(names) + ("" if names.endswith(".") else "."))
+    parts.append(f"<cite>{escape(src.title)}</cite>.")
+    pub = escape(src.container or "")
+    if src.year:
+        pub += (". " if pub else "") + str(src.year)
+        if src.volume:
+            pub += f";{escape(src.volume)}"
+        if src.issue:
+            pub += f"({escape(src.issue)})"
+        if src.pages:
+            pub += f":{escape(src.pages)}"
+    if pub:
+        parts.append(pub + ".")
+    rel = "noopener" if src.evidence else "nofollow noopener"
+    links = " · ".join(f'<a href="{escape(url)}" rel="{rel}">{escape(label)}</a>' for label, url in locator_links(src))
+    if links:
+        parts.append(f'<span class="locators">{links}</span>')
+    return Markup(" ".join(parts))
+
+
+def attribute_text(text: str) -> str:
+    """Text for an attribute of a citation, with all ASCII punctuation as character references.
+
+    Citations are inline HTML inside hand-written Markdown, and Python-Markdown runs its link
+    pattern before it recognises inline HTML: a label such as '[x](javascript:...)' inside
+    aria-label="..." became a live link that broke out of the attribute. No '[' or '(' is left.
+    """
+    return "".join(f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch != " " else ch for ch in text)
+
+
+class References:
+    """Numbers the sources cited on one page, in order of first citation."""
+
+    def __init__(self, sources: dict, page_src: str, directory_urls: bool = True):
+        self.sources, self.page_src, self.directory_urls = sources, page_src, directory_urls
+        self.order: list[str] = []
+        self._numbers: dict[str, int] = {}
+
+    def number(self, key: str) -> int:
+        if key not in self._numbers:
+            self.order.append(key)
+            self._numbers[key] = len(self.order)
+        return self._numbers[key]
+
+    def cite(self, keys: Iterable[str], locator: str | None = None) -> Markup:
+        """Citation links for keys, e.g. [1][3], each pointing to its reference entry."""
+        out = []
+        for key in keys:
+            n, src = self.number(key), self.sources[key]
+            text = f"{n}, {escape(locator)}" if locator else str(n)
+            # the accessible name contains the visible text (WCAG 2.5.3), locator included
+            out.append(f'<a class="citation" href="#ref-{key}" aria-label="Reference {text}: '
+                       f'{attribute_text(short_label(src))}">[{text}]</a>')
+        return Markup("".join(out))
+
+    def html(self) -> Markup:
+        """The numbered reference list of everything cited on the page so far."""
+        if not self.order:
+            return Markup("")
+        items = []
+        for key in self.order:
+            src = self.sources[key]
+            page = link(self.page_src, page_path("sources", key), self.directory_urls)
+            items.append(f'<li id="ref-{key}" class="reference">{reference_html(src)} '
+                         f'<a class="source-page" href="{page}">About this source</a></li>')
+        return Markup('<ol class="references">\n' + "\n".join(items) + "\n</ol>")

@@ -1,0 +1,274 @@
+"""Render the evidence base into Markdown pages: {src_uri: Page}.
+
+Text from records is data: templates autoescape it and place it only inside raw HTML blocks,
+which Markdown passes through untouched, so nothing in a record can become markup or a link.
+"""
+from __future__ import annotations
+
+import json
+import posixpath
+from dataclasses import dataclass
+from functools import cached_property, partial
+from html import escape
+from typing import Callable
+from urllib.parse import quote, urlencode, urljoin
+
+import jinja2
+from markupsafe import Markup
+
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.derive.history import changes
+from evidence_site.render.reference_list import References, attribute_text, reference_html, short_label
+from evidence_site.derive.aggregates import (
+    agent_conclusions,
+    agent_studies,
+    best_level,
+    intervention_rows,
+    measures,
+    outcomes_in_order,
+    trial_count,
+)
+from evidence_site.export.open_data import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
+from evidence_site.render.template_globals import GLOBALS, VERDICTS, direction_text, level_badge, study_label
+from evidence_site.derive.levels import LevelResult, compute, level_rank
+from evidence_site.render.measure_pages import reader_pages
+from evidence_site.render.links import link, page_path, url_of
+from evidence_site.records.references import Use, citing_records
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """Where 'Edit this record' and 'Report a problem' point (from the site's repository)."""
+
+    edit_root: str   # e.g. https://github.com/owner/repo/edit/main/
+    issues: str      # e.g. https://github.com/owner/repo/issues/new
+
+    def actions(self, record_file: str, title: str) -> str:
+        edit = escape(self.edit_root + quote(record_file))
+        query = urlencode({"template": "wrong.yml", "title": f"Problem with {record_file}",
+                           "record": record_file, "page": title})
+        report = escape(f"{self.issues}?{query}")
+        return (f'<p class="record-actions"><a href="{edit}" rel="nofollow">Edit this record</a> · '
+                f'<a href="{report}" rel="nofollow">Report a problem</a></p>\n')
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated page: its Markdown and the record file an editor changes to change it."""
+
+    src: str
+    markdown: str
+    title: str
+    record_file: str | None = None
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("evidence_site", "render/templates"), autoescape=True,
+    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
+    auto_reload=False,  # templates ship with the package: no stat() of the template file per page
+)
+_ENV.globals.update(GLOBALS)
+# Record text in a line Markdown parses (a heading): no link, emphasis or {: attr} can form.
+_ENV.filters["inert"] = lambda text: Markup(attribute_text(str(text)))
+
+
+def front_matter(title: str, **extra: object) -> str:
+    """YAML front matter written as JSON values, so no record text can break out of it."""
+    lines = [f"title: {json.dumps(escape(title))}"]
+    # Material prints the title and tags into the page unescaped: escape them here.
+    lines += [f"{key}: {json.dumps(_escaped(value) if key == 'tags' else value)}" for key, value in extra.items() if value]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
+
+
+def _escaped(value: object) -> object:
+    if isinstance(value, str):
+        return escape(value)
+    return [_escaped(item) for item in value] if isinstance(value, (list, tuple)) else value
+
+
+class Renderer:
+    """Renders every page of one evidence base."""
+
+    def __init__(self, base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
+                 links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None):
+        self.base, self.directory_urls, self.links, self.history = base, directory_urls, links, history or {}
+        self.site_url, self._page_uses = site_url, page_uses or {}
+
+    @cached_property
+    def uses(self) -> dict[str, list[Use]]:
+        """source id → what cites it: records, then hand-written pages (computed when first needed)."""
+        uses = dict(citing_records(self.base))  # a copy: citing_records keeps its result for the next build
+        for src, (title, keys) in sorted(self._page_uses.items()):
+            for key in keys:
+                uses[key] = uses.get(key, []) + [Use("pages", src, (title,))]
+        return uses
+
+    @cached_property
+    def levels(self) -> dict[str, LevelResult]:
+        """conclusion id → its computed level (computed when first needed)."""
+        return {c.id: compute(self.base, c) for t in self.base.topics.values() for c in t.conclusions}
+
+    def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
+             meta: dict | None = None, **context: object) -> Page:
+        refs = References(self.base.sources, src, self.directory_urls)
+        html = _ENV.get_template(template).render(
+            base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            study_label=lambda study: study_label(self.base, study), **context)
+        record_file = self.base.file_of(*record) if record else None
+        if record_file and self.links:
+            html += "\n" + self.links.actions(record_file, title)
+        return Page(src, front_matter(title, **(meta or {})) + html, title, record_file)
+
+    def _href(self, src: str) -> Callable[..., str]:
+        def href(kind: str, key: str | None = None, anchor: str = "") -> str:
+            return link(src, page_path(kind, key), self.directory_urls, anchor)
+        return href
+
+    def _href_page(self, src: str) -> Callable[..., str]:
+        return lambda target, anchor="": link(src, target, self.directory_urls, anchor)
+
+    def study(self, key: str) -> Page:
+        study = self.base.studies[key]
+        title = study.title or self.base.sources[study.source].title
+        source = self.base.sources[study.source]
+        meta: dict = {"tags": list(study.tags)}
+        if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
+            page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
+            meta.update(citation_meta=citation_meta(source, study), jsonld=study_jsonld(source, study, page_url))
+        return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
+                         study=study, source=source, scheme=self.base.scheme)
+
+    def source(self, key: str) -> Page:
+        src = self.base.sources[key]
+        return self.page("source.md.j2", page_path("sources", key), src.title, ("sources", key),
+                         source=src, uses=self.uses.get(key, []))
+
+    def index(self, kind: str, template: str, title: str, **context: object) -> Page:
+        return self.page(template, page_path(kind), title, **context)
+
+    def topic(self, key: str) -> Page:
+        topic = self.base.topics[key]
+        levels = {c.id: self.levels[c.id] for c in topic.conclusions}
+        return self.page("topic.md.j2", page_path("topics", key), topic.title, ("topics", key),
+                         topic=topic, levels=levels)
+
+    def topics_index(self) -> Page:
+        topics = sorted(self.base.topics.values(), key=lambda t: (t.order, t.title))
+        overview = sorted(((t, c, self.levels[c.id]) for t in topics for c in t.conclusions),
+                          key=lambda row: (level_rank(row[2]), row[0].order, row[1].id))
+        return self.index("topics", "topics_index.md.j2", "Topics and levels of evidence",
+                          topics=topics, overview=overview, level_rank=level_rank)
+
+    def agent(self, key: str) -> Page:
+        agent = self.base.agents[key]
+        studies = sorted(agent_studies(self.base, key), key=lambda s: s.id)
+        return self.page("agent.md.j2", page_path("agents", key), agent.name, ("agents", key), agent=agent,
+                         studies=studies, count=trial_count(self.base, studies), levels=self.levels,
+                         conclusions=agent_conclusions(self.base, key))
+
+    def comparison(self, key: str) -> Page:
+        comparison = self.base.comparisons[key]
+        agents = [self.base.agents[a] for a in comparison.agents]
+        src = page_path("comparisons", key)
+        rows = [{"label": row.label, "computed": row.computed,
+                 "cells": [self.cell(src, row, agent) for agent in agents]} for row in comparison.rows]
+        return self.page("comparison.md.j2", src, comparison.title, ("comparisons", key),
+                         {"hide": ["toc", "navigation"]}, comparison=comparison, agents=agents, rows=rows)
+
+    def cell(self, src: str, row, agent) -> dict:
+        """One comparison cell: its HTML and the sources it cites (none for an empty cell)."""
+        if row.property:
+            prop = agent.properties.get(row.property)
+            if prop is None:
+                return {"agent": agent.name, "html": "Not recorded on this site", "sources": []}
+            note = Markup(f'<br><span class="property-note">Note: {escape(prop.note)}</span>') if prop.note else ""
+            return {"agent": agent.name, "html": Markup(escape(prop.text)) + note, "sources": list(prop.sources)}
+        studies = agent_studies(self.base, agent.id)
+        more = link(src, page_path("agents", agent.id), self.directory_urls, "studies-in-ms")
+        if row.computed == "ms-trials":
+            count = trial_count(self.base, studies)
+            if not count.trials:
+                return {"agent": agent.name, "html": "None recorded on this site", "sources": []}
+            text = f"{count.trials} trial{'s' if count.trials != 1 else ''}, {count.participants} participants"
+            return {"agent": agent.name, "html": Markup(f'<a href="{more}">{escape(text)}</a>'),
+                    "sources": sorted({s.source for s in studies})}
+        result = best_level(self.base, studies, row.outcome)
+        if result is None:
+            return {"agent": agent.name, "html": "No study on this site measured this", "sources": []}
+        n = len(result.trials)
+        html = level_badge(result) + Markup(f' (<a href="{more}">{n} trial{"s" if n != 1 else ""}</a>)')
+        return {"agent": agent.name, "html": html,
+                "sources": sorted({p.source for t in result.trials for p in t.papers})}
+
+    def claims_index(self) -> Page:
+        claims = sorted(self.base.claims.values(), key=lambda c: (c.order, c.id))
+        groups: dict[str, list] = {}
+        for claim in claims:
+            groups.setdefault(claim.claimed_in, []).append(claim)
+        counts = [(v, sum(1 for c in claims if c.verdict == v)) for v in VERDICTS]
+        return self.index("claims", "claims_index.md.j2", "Claims checked",
+                          groups=sorted(groups.items()), verdict_counts=[c for c in counts if c[1]])
+
+    def evidence_map(self) -> Page:
+        outcomes = outcomes_in_order(self.base)
+        rows = []
+        for row_id, label, studies in intervention_rows(self.base):
+            cells = []
+            for outcome in outcomes:
+                relevant = sorted((s for s in studies if measures(s, outcome.id)), key=lambda s: s.id)
+                result = best_level(self.base, relevant, outcome.id) if relevant else None
+                directions = sorted({direction_text(t.direction) for t in result.trials if t.direction}) if result else []
+                cells.append({"outcome": outcome.name, "result": result, "studies": relevant,
+                              "directions": ", ".join(directions)})
+            agent = row_id[len("agent-"):] if row_id.startswith("agent-") else None
+            rows.append({"label": label, "agent": agent, "cells": cells})
+        return self.page("evidence_map.md.j2", page_path("map"), "Evidence map", None, {"hide": ["toc", "navigation"]},
+                         outcomes=outcomes, rows=rows)
+
+    def data_index(self) -> Page:
+        src = page_path("data")
+        return self.index("data", "data_index.md.j2", "Open data", files=FILES, schema_version=SCHEMA_VERSION,
+                          file_href=lambda path: posixpath.relpath(path, posixpath.dirname(src)))
+
+    def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
+        """A piece of HTML for a hand-written page, citing into that page's reference list."""
+        return _ENV.get_template(template).render(
+            base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
+            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            study_label=lambda study: study_label(self.base, study), **context)
+
+    def kept(self, src: str) -> Page | None:
+        """The page at src as it is, when a render may skip it (see incremental.RenderMemo)."""
+        return None
+
+    def all(self) -> dict[str, Page]:
+        """Every page; each is asked of kept() before its context is computed."""
+        def changes_page() -> Page:
+            return self.index("changes", "changes_index.md.j2", "What changed",
+                              entries=changes(self.base, self.history), has_history=bool(self.history))
+
+        specs = [(page_path("studies", k), partial(self.study, k)) for k in self.base.studies]
+        specs += [(page_path("sources", k), partial(self.source, k)) for k in self.base.sources]
+        specs += [(page_path("topics", k), partial(self.topic, k)) for k in self.base.topics]
+        specs += [(page_path("topics"), self.topics_index)]
+        specs += [(page_path("agents", k), partial(self.agent, k)) for k in self.base.agents]
+        specs += [(page_path("agents"), partial(self.index, "agents", "agents_index.md.j2", "Vitamin D forms"))]
+        specs += [(page_path("comparisons", k), partial(self.comparison, k)) for k in self.base.comparisons]
+        specs += [(page_path("comparisons"), partial(self.index, "comparisons", "comparisons_index.md.j2", "Comparisons")),
+                  (page_path("claims"), self.claims_index), (page_path("map"), self.evidence_map),
+                  (page_path("data"), self.data_index), (page_path("changes"), changes_page),
+                  (page_path("studies"), partial(self.index, "studies", "studies_index.md.j2", "Studies")),
+                  (page_path("sources"), partial(self.index, "sources", "sources_index.md.j2", "Sources"))]
+        specs += reader_pages(self)
+        pages = [self.kept(src) or make() for src, make in specs]
+        made = {p.src: p for p in pages}
+        assert made.keys() == {src for src, _ in specs}, "a page spec names another path than its page"
+        return made
+
+
+def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,
+                links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None
+                ) -> dict[str, Page]:
+    """Every generated page of the site; page_uses adds hand-written pages to the backlinks."""
+    return Renderer(base, directory_urls, page_uses, links, history, site_url).all()

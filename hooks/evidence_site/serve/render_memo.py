@@ -1,0 +1,202 @@
+"""Re-render only the pages an edit can have changed (for rebuilds under a preview server).
+
+Rendering all 24,000 pages of 10,000 studies takes seconds; an editor who saved one record
+wants the page back in under one. RenderMemo renders through a proxy of the evidence base that
+records which records each page reads, and keeps each page with those reads and the arguments
+it was rendered with. On the next rebuild a page is reused when its arguments are equal and
+none of the records it read changed (a changed record is a new object: the record cache keeps
+unchanged ones). Any other read of the base (an attribute this proxy does not know, the whole
+`records` or `origins` mapping) makes the page depend on everything, so a page the proxy cannot
+follow is re-rendered after every change rather than shown stale.
+
+The renderer is used as it is: only its `page` method is wrapped. site_tests/test_bench.py
+checks that after edits of every kind the reused pages equal a full render.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.render.renderer import Page, Renderer
+
+EVERYTHING = ("*", None)  # a dependency on the whole base
+KIND_PROPERTIES = {"sources": "sources", "studies": "studies", "topics": "topics", "agents": "agents",
+                   "comparisons": "comparisons", "thresholds": "thresholds", "claims": "claims",
+                   "outcomes": "outcomes"}
+SINGLE_PROPERTIES = {"glossary": "glossary", "scheme": "schemes"}
+# Mappings the base derives from records, and how an edited record changes their keys.
+DERIVED = {"trials": lambda kind, record: [record.trial] if kind == "studies" and record.trial else []}
+
+
+class _Reads:
+    """What the page being rendered has read: (kind, key), (kind, None) for a whole kind."""
+
+    def __init__(self) -> None:
+        self.deps: set | None = None  # None outside a page (e.g. in Renderer.__init__)
+
+    def note(self, dep: tuple) -> None:
+        if self.deps is not None:
+            self.deps.add(dep)
+
+
+class _Tracked(Mapping):
+    """A read-only mapping that notes each key looked up; listing it notes the whole of it."""
+
+    def __init__(self, inner: Mapping, reads: _Reads, kind: str | None):
+        self._inner, self._reads, self._kind = inner, reads, kind
+
+    def _key(self, key: Any) -> tuple:
+        return (self._kind, key) if self._kind is not None else key  # references: key is (kind, id)
+
+    def __getitem__(self, key: Any) -> Any:
+        self._reads.note(self._key(key))
+        return self._inner[key]
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._reads.note(self._key(key))
+        return self._inner.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self._reads.note(self._key(key))
+        return key in self._inner
+
+    def _all(self) -> Mapping:
+        self._reads.note((self._kind, None) if self._kind is not None else EVERYTHING)
+        return self._inner
+
+    def __iter__(self) -> Iterator:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def keys(self):  # type: ignore[override]
+        return self._all().keys()
+
+    def values(self):  # type: ignore[override]
+        return self._all().values()
+
+    def items(self):  # type: ignore[override]
+        return self._all().items()
+
+
+class _TrackedBase:
+    """Stands in for an EvidenceBase while rendering and notes what a page reads from it."""
+
+    def __init__(self, base: EvidenceBase, reads: _Reads):
+        self._base, self._reads = base, reads
+        self._kinds: dict[str, _Tracked] = {}
+        self.references = _Tracked(base.references, reads, None)
+
+    def of(self, kind: str) -> _Tracked:
+        if kind not in self._kinds:
+            self._kinds[kind] = _Tracked(self._base.of(kind), self._reads, kind)
+        return self._kinds[kind]
+
+    def file_of(self, kind: str, key: str) -> str:
+        # Not a read of the record: its file is <kind>/<id>.yaml whatever it holds (the loader
+        # refuses an id that differs from the file name), and the key came from a tracked read.
+        return self._base.file_of(kind, key)
+
+    def where(self, kind: str, key: str, loc: tuple = ()) -> tuple[str, int]:
+        self._reads.note((kind, key))
+        return self._base.where(kind, key, loc)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in KIND_PROPERTIES:
+            return self.of(KIND_PROPERTIES[name])
+        if name in DERIVED:
+            if name not in self._kinds:
+                self._kinds[name] = _Tracked(getattr(self._base, name), self._reads, name)
+            return self._kinds[name]
+        if name in SINGLE_PROPERTIES:
+            self._reads.note((SINGLE_PROPERTIES[name], None))
+        else:
+            self._reads.note(EVERYTHING)  # records, origins, warnings, anything new
+        return getattr(self._base, name)
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    args: tuple
+    deps: frozenset
+    page: Page
+
+
+class RenderMemo:
+    """Pages of the previous render, reused while what they were made from is unchanged."""
+
+    def __init__(self) -> None:
+        self._pages: dict[str, _Rendered] = {}
+        self._records: dict[str, Mapping] = {}
+        self._carried: set = set()  # changes deferring renders saw, for the next full one
+        self.rendered = 0  # pages rendered (not reused) by the last call
+
+    def render(self, base: EvidenceBase, directory_urls: bool = True, *extra: object, defer: bool = False
+               ) -> dict[str, Page]:
+        """The same pages as render.render_site(base, directory_urls, *extra).
+
+        With defer, only the pages of changed records (and new pages) are rendered: the page of
+        the record an editor saved. Every other page keeps its previous text without its context
+        even being computed (Renderer.kept), however it depends on the edit (an index listing
+        every study, the evidence map, the pages of the sources a study cites), and the next
+        render without defer brings them up to date. A preview server shows the edited page at
+        once this way and the rest a moment later, as Hugo's "fast render" does.
+        """
+        changed = self._changes(base)
+        if defer:
+            self._carried |= changed
+        else:
+            changed, self._carried = changed | self._carried, set()
+        direct = {dep for dep in changed if dep[1] is not None and dep != EVERYTHING}  # (kind, id) of each
+        reads, fresh = _Reads(), {}
+        renderer = Renderer(_TrackedBase(base, reads), directory_urls, *extra)  # type: ignore[arg-type]
+        render_page = renderer.page
+        self.rendered = 0
+
+        def kept(src: str) -> Page | None:
+            old = self._pages.get(src)
+            if not defer or old is None or old.args[2] in direct:  # args[2]: the record the page is of
+                return None
+            fresh[src] = old  # with the arguments and reads it was made from, for the next full render
+            return old.page
+
+        def page(template: str, src: str, title: str, record: tuple[str, str] | None = None,
+                 meta: dict | None = None, **context: object) -> Page:
+            args = (template, title, record, meta, context, directory_urls, extra)
+            old = self._pages.get(src)
+            if old is not None and old.deps.isdisjoint(changed) and old.args == args:
+                fresh[src] = old
+                return old.page
+            reads.deps = set()
+            try:
+                made = render_page(template, src, title, record, meta, **context)
+            finally:
+                deps, reads.deps = frozenset(reads.deps), None
+            fresh[src] = _Rendered(args, deps, made)
+            self.rendered += 1
+            return made
+
+        renderer.page = page  # type: ignore[method-assign]
+        renderer.kept = kept  # type: ignore[method-assign]
+        pages = renderer.all()
+        self._pages = fresh
+        return pages
+
+    def _changes(self, base: EvidenceBase) -> set:
+        """Every dependency an edit since the previous render invalidates."""
+        changed: set = set()
+        for kind in set(self._records) | set(base.records):
+            old, new = self._records.get(kind, {}), base.of(kind)
+            keys = {k for k in new if old.get(k) is not new[k]} | (set(old) - set(new))
+            if keys:
+                changed |= {(kind, k) for k in keys} | {(kind, None)}
+            for name, keys_of in DERIVED.items():  # e.g. a study that joins or leaves a trial
+                touched = {d for k in keys for r in (old.get(k), new.get(k)) if r is not None for d in keys_of(kind, r)}
+                changed |= {(name, d) for d in touched} | ({(name, None)} if touched else set())
+        if changed:
+            changed.add(EVERYTHING)
+        self._records = {kind: base.of(kind) for kind in base.records}
+        return changed
