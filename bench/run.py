@@ -109,7 +109,7 @@ def core_main(evidence: Path, dump: Path | None) -> None:
     """Child process: time the core's phases; optionally write every page as plain Markdown."""
     import evidence_site.load.parse_cache as diskcache
     import evidence_site.pipeline as site
-    from evidence_site.records.evidence_base import load_base
+    from evidence_site.pipeline import load_base
     from evidence_site.records.memo import gc_paused
     from evidence_site.render.renderer import render_site
 

@@ -21,10 +21,10 @@ from mkdocs.structure.pages import Page as MkPage
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package lives beside this file
 
 from evidence_site import pipeline  # noqa: E402
-from evidence_site.export import publish  # noqa: E402
-from evidence_site.serve.session import Cache  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed  # noqa: E402
+from evidence_site.export import publish  # noqa: E402
 from evidence_site.render.renderer import SiteLinks  # noqa: E402
+from evidence_site.serve.session import Cache  # noqa: E402
 
 _state: dict = {}
 _run: dict = {}  # one `mkdocs build` command: where the site goes, and whether it succeeded

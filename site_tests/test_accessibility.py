@@ -5,7 +5,7 @@ import pytest
 
 from browser_support import axe_violations, browser, describe, mini_built, mini_server, need, real_server  # noqa: F401
 from conftest import ROOT
-from evidence_site.records.evidence_base import load_base
+from evidence_site.pipeline import load_base
 
 REAL = load_base(ROOT / "evidence")
 

@@ -27,6 +27,48 @@ def test_only_the_hook_module_imports_mkdocs():
     assert importers == {"hooks/mkdocs_hook.py"}
 
 
+STAGES = ["records", "load", "check", "derive", "render", "export"]
+
+
+def _core_imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every evidence_site import that runs (not those under TYPE_CHECKING)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+               for n in ast.walk(node)}
+    out = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("evidence_site"):
+            out.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names if a.name.startswith("evidence_site")]
+    return out
+
+
+def _room(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 else module.removeprefix("evidence_site.")
+
+
+def test_each_stage_imports_only_earlier_stages_and_nothing_imports_serve():
+    """records <- load <- check <- derive <- render <- export; verify, serve and editing come after
+    all of them; serve/ is only for `mkdocs serve`, so only the adapter (and serve itself) import it."""
+    core = ROOT / "hooks" / "evidence_site"
+    wrong = []
+    for path in sorted(core.rglob("*.py")):
+        mine = _room("evidence_site." + path.relative_to(core).with_suffix("").as_posix().replace("/", "."))
+        for line, module in _core_imports(path):
+            theirs = _room(module)
+            if mine in STAGES and theirs in STAGES and STAGES.index(theirs) > STAGES.index(mine):
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: the {mine} stage imports the later {theirs} stage")
+            elif mine in STAGES and theirs in ("pipeline", "editing", "verify", "serve"):
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: the {mine} stage imports {theirs}")
+            elif theirs == "serve" and mine != "serve":
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: {mine} imports serve/, which only the adapter may use")
+    assert not wrong, "\n".join(wrong)
+
+
 def test_no_python_file_names_an_agent():
     for path in list(HOOKS.rglob("*.py")) + list(HOOKS.rglob("*.j2")):
         text = path.read_text(encoding="utf-8").lower()

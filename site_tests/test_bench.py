@@ -24,15 +24,15 @@ sys.path.insert(0, str(ROOT))
 from bench import run as bench_run  # noqa: E402
 from bench import synth  # noqa: E402
 
-import evidence_site.serve.session as cache_module  # noqa: E402
 import evidence_site.load.fast_yaml as fastyaml  # noqa: E402
 import evidence_site.load.yaml_file as yamlfile  # noqa: E402
 import evidence_site.pipeline as site  # noqa: E402
 import evidence_site.records.references as uses_module  # noqa: E402
-from evidence_site.records.evidence_base import load_base  # noqa: E402
-from evidence_site.serve.session import Cache, PageStore  # noqa: E402
-from evidence_site.render.renderer import Page, render_site  # noqa: E402
+import evidence_site.serve.session as cache_module  # noqa: E402
+from evidence_site.pipeline import load_base  # noqa: E402
 from evidence_site.render.links import _relpath  # noqa: E402
+from evidence_site.render.renderer import Page, render_site  # noqa: E402
+from evidence_site.serve.session import Cache, PageStore  # noqa: E402
 
 
 @pytest.fixture

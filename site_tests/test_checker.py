@@ -10,9 +10,9 @@ import shutil
 import pytest
 
 from conftest import FIXTURES
-from evidence_site.records.evidence_base import load_base
-from evidence_site.render.checker import band_of, convert, range_text, script_json
 from evidence_site.errors import EvidenceCheckFailed
+from evidence_site.pipeline import load_base
+from evidence_site.render.checker import band_of, convert, range_text, script_json
 
 BASE = load_base(FIXTURES / "mini/evidence")
 

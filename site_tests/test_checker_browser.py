@@ -6,7 +6,7 @@ import pytest
 
 from browser_support import browser, mini_built, mini_server, real_server  # noqa: F401
 from conftest import FIXTURES, ROOT
-from evidence_site.records.evidence_base import load_base
+from evidence_site.pipeline import load_base
 from evidence_site.render.checker import band_of, convert, other_unit
 
 BASE = load_base(FIXTURES / "mini/evidence")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
-from evidence_site.records.evidence_base import load_base
+from conftest import FIXTURES, ROOT
 from evidence_site.errors import EvidenceCheckFailed
+from evidence_site.pipeline import check_project, load_base
 
 GOOD_STUDY = (FIXTURES / "mini/evidence/studies/paper-a.yaml").read_text()
 
@@ -21,7 +21,7 @@ def errors_for(tmp_path: Path, rel: str, text: str | bytes) -> list[str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text if isinstance(text, bytes) else text.encode())
     with pytest.raises(EvidenceCheckFailed) as failed:
-        load_base(evidence)
+        check_project(evidence, FIXTURES / "mini/content")
     return [str(e) for e in failed.value.errors]
 
 
@@ -113,3 +113,17 @@ def test_a_conclusion_id_may_be_used_once_across_topics(tmp_path):
     errors = errors_for(tmp_path, "topics/bone-again.yaml", topic)
     assert errors == ["evidence/topics/bone-again.yaml:8: conclusions[0].id: duplicate conclusion id "
                       "'vitd-bone-density' (already used in topic 'bone')"]
+
+
+@pytest.mark.parametrize("alias", ["/disclaimer/", "/methods/", "/claims/", "/data/", "/404.html", "/sitemap.xml"])
+def test_an_alias_cannot_take_the_path_of_any_file_of_the_real_site(tmp_path, alias):
+    """One registry of paths: hand-written pages, generated pages, exports and the generator's files."""
+    evidence = tmp_path / "evidence"
+    shutil.copytree(ROOT / "evidence", evidence)
+    study = evidence / "studies/steffensen-2011.yaml"
+    study.write_text(study.read_text(encoding="utf-8").replace("aliases:\n", f"aliases:\n  - {alias}\n", 1), encoding="utf-8")
+    with pytest.raises(EvidenceCheckFailed) as failed:
+        check_project(evidence, ROOT / "content")
+    lines = [str(e) for e in failed.value.errors]
+    assert len(lines) == 1 and lines[0].startswith("evidence/studies/steffensen-2011.yaml:65: aliases[0]: alias "
+                                                   f"'{alias}' would replace "), lines

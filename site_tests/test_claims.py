@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from evidence_site.verify.claims import verify_site
 from evidence_site.check.content import lint_page
+from evidence_site.verify.claims import verify_site
 
 SOURCES = {"paper-a": None}
 

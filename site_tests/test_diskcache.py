@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT
 import evidence_site.load.parse_cache as diskcache
-from evidence_site.records.evidence_base import load_base
-from evidence_site.load.parse_cache import DiskCache
+from conftest import FIXTURES, ROOT
 from evidence_site.errors import EvidenceCheckFailed
 from evidence_site.load.loader import load_all
+from evidence_site.load.parse_cache import DiskCache
+from evidence_site.pipeline import load_base
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from evidence_site.records.evidence_base import load_base
+from evidence_site.pipeline import load_base
 
 BASE = load_base(ROOT / "evidence")
 FACTS = ROOT.parent / "shared" / "reference" / "facts.yaml"

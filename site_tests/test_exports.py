@@ -10,7 +10,7 @@ import bibtexparser
 import rispy
 
 from conftest import ROOT
-from evidence_site.records.evidence_base import load_base
+from evidence_site.pipeline import load_base
 
 BASE = load_base(ROOT / "evidence")
 

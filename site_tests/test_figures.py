@@ -5,7 +5,7 @@ import re
 import shutil
 
 from conftest import FIXTURES
-from evidence_site.records.evidence_base import load_base
+from evidence_site.pipeline import load_base
 from evidence_site.render.charts import figures
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from evidence_site.render.glossary import abbreviate_html, markdown_definitions
 from evidence_site.records.models import Glossary
+from evidence_site.render.glossary import abbreviate_html, markdown_definitions
 
 GLOSSARY = Glossary(id="glossary", terms={"MS": "Multiple sclerosis", "25(OH)D": "25-hydroxyvitamin D",
                                           "R&D": "Research & development", "amp": "Ampere"})

@@ -28,11 +28,13 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import CONFIG, FIXTURES, ROOT
-from evidence_site.records.evidence_base import load_base
-from evidence_site.check.rules import REFERENCES
 from evidence_site.errors import EvidenceCheckFailed
-from evidence_site.records.models import ID_PATTERN, KINDS, SINGLE_FILES, Design, Tier
 from evidence_site.load.yaml_file import MAX_BYTES
+from evidence_site.pipeline import check_project
+from evidence_site.records.kinds import FOLDERS as KINDS
+from evidence_site.records.kinds import SINGLE_FILES
+from evidence_site.records.models import ID_PATTERN, Design, Tier
+from evidence_site.records.references import REFERENCES
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
@@ -172,7 +174,7 @@ def test_the_corpus_is_large_enough():
 def test_core_refuses_with_the_exact_lines(case, tmp_path):
     project = make_project(tmp_path / "project", case)
     with pytest.raises(EvidenceCheckFailed) as failed:
-        load_base(project / "evidence")
+        check_project(project / "evidence", project / "content")
     assert [str(e) for e in failed.value.errors] == list(case.expected)
 
 

@@ -28,9 +28,11 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from conftest import CONFIG, FIXTURES, ROOT, FixtureSite
 import evidence_site.verify.links as linkcheck
-from evidence_site.records.models import KINDS, SINGLE_FILES, Study
+from conftest import CONFIG, FIXTURES, ROOT, FixtureSite
+from evidence_site.records.kinds import FOLDERS as KINDS
+from evidence_site.records.kinds import SINGLE_FILES
+from evidence_site.records.models import Study
 from external import require
 from nuchecker import validate
 

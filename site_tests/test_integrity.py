@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOT
-import evidence_site.verify.links as linkcheck
 import evidence_site.pipeline as site
-from evidence_site.render.template_globals import PAGED_KINDS
+import evidence_site.verify.links as linkcheck
+from conftest import ROOT
+from evidence_site.records.kinds import PAGED as PAGED_KINDS
 from evidence_site.render.links import page_path, url_of
 from nuchecker import validate
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
-from evidence_site.records.evidence_base import assemble
 from evidence_site.check.rules import check
 from evidence_site.derive.levels import compute
-from evidence_site.load.loader import Loaded, load_all
+from evidence_site.load.loader import load_all
+from evidence_site.records.evidence_base import Loaded, assemble
 from evidence_site.records.models import Source, Study, Topic
 
 SCHEME_AND_OUTCOMES, _ = load_all(FIXTURES / "mini/evidence")

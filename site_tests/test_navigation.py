@@ -5,8 +5,8 @@ import json
 import re
 
 from conftest import ROOT
-from evidence_site.records.evidence_base import load_base
-from evidence_site.export.redirects import alias_file
+from evidence_site.check.aliases import alias_file
+from evidence_site.pipeline import load_base
 
 
 def test_search_index_covers_generated_pages(mini_site):

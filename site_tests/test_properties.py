@@ -20,12 +20,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import FIXTURES
 import evidence_site.load.yaml_file as yamlfile
-from evidence_site.records.evidence_base import load_base
+from conftest import FIXTURES
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
 from evidence_site.load.loader import load_file
-from evidence_site.records.models import KINDS
+from evidence_site.pipeline import load_base
+from evidence_site.records.kinds import FOLDERS as KINDS
 
 settings.register_profile("ci", derandomize=True, deadline=None, max_examples=150,
                           suppress_health_check=[HealthCheck.too_slow])

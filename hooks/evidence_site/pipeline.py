@@ -10,22 +10,44 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
 import evidence_site.load.parse_cache as diskcache
-from evidence_site.records.evidence_base import EvidenceBase, load_base
-from evidence_site.records.memo import gc_paused
-from evidence_site.serve.session import Cache
-from evidence_site.derive.history import git_history, review_warnings
-from evidence_site.render.citations import resolve
-from evidence_site.render.reference_list import References
-from evidence_site.render.claim_marks import mark_claims
+from evidence_site.check.aliases import alias_problems
+from evidence_site.check.content import check_content, cited_keys, content_pages, page_title
+from evidence_site.check.reviews import review_warnings
+from evidence_site.check.rules import check
+from evidence_site.derive.history import git_history
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
 from evidence_site.export.open_data import export_files
-from evidence_site.render.glossary import abbreviate_html, markdown_definitions
-from evidence_site.check.content import cited_keys, content_pages, lint_page, page_title
 from evidence_site.export.redirects import redirect_files
+from evidence_site.load.loader import load_all
+from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble
+from evidence_site.records.memo import gc_paused
+from evidence_site.render.citations import resolve
+from evidence_site.render.claim_marks import mark_claims
+from evidence_site.render.glossary import abbreviate_html, markdown_definitions
+from evidence_site.render.links import url_of
+from evidence_site.render.metadata import FILES
+from evidence_site.render.reference_list import References
 from evidence_site.render.renderer import Page, Renderer, SiteLinks, render_site
-from evidence_site.records.references import citing_records
+
+if TYPE_CHECKING:  # the preview server's cache: only the adapter imports serve/
+    from evidence_site.serve.session import Cache
+
+
+def load_base(evidence_dir: Path, load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = load_all) -> EvidenceBase:
+    """Load and check evidence/; raises EvidenceCheckFailed with every error found.
+
+    load replaces loader.load_all, e.g. by cache.RecordCache.load_all."""
+    with gc_paused():
+        loaded, errors = load(Path(evidence_dir))
+        base = assemble(loaded)
+        problems = check(base)
+    errors += [p for p in problems if not p.warning]
+    if errors:
+        raise EvidenceCheckFailed(errors)
+    return EvidenceBase(base.records, base.origins, tuple(sorted((p for p in problems if p.warning), key=str)))
 
 
 @dataclass(frozen=True)
@@ -81,6 +103,51 @@ class Built:
             yield from export_files(self.base, reuse=self.serving)
 
 
+# Files a MkDocs + Material build writes besides the pages: the theme's assets, the search index,
+# the sitemap and the 404 page. An alias must not take their place either.
+GENERATOR_FILES = frozenset({"404.html", "sitemap.xml", "sitemap.xml.gz", "search/search_index.json",
+                             "assets/javascripts/bundle.js", "assets/stylesheets/main.css"})
+
+
+def output_file(src: str, directory_urls: bool = True) -> str:
+    """The file a page source path becomes: 'studies/x.md' → 'studies/x/index.html'."""
+    if not src.endswith(".md"):
+        return src
+    url = url_of(src, directory_urls)
+    return url + "index.html" if url.endswith("/") or url == "" else url
+
+
+def site_files(base: EvidenceBase, docs_dir: Path | None, directory_urls: bool = True) -> frozenset[str]:
+    """One registry of the site's paths: generated pages, hand-written pages and files under the
+    docs folder, the open-data exports and the generator's own files."""
+    generated = Renderer(base, directory_urls).paths()
+    written = [p.relative_to(docs_dir).as_posix() for p in sorted(docs_dir.rglob("*"))
+               if p.is_file()] if docs_dir and docs_dir.is_dir() else []
+    return frozenset({output_file(src, directory_urls) for src in [*generated, *written]} | set(FILES) | GENERATOR_FILES)
+
+
+def check_project(evidence_dir: Path, docs_dir: Path | None, directory_urls: bool = True,
+                  load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = diskcache.load_all
+                  ) -> tuple[EvidenceBase, dict[str, str]]:
+    """Everything `evidence-site check` and a build refuse, read from the same inputs (so a tree
+    that passes check builds): the records, the hand-written pages and the site's paths.
+
+    Returns the checked base (with its warnings) and the hand-written pages by path."""
+    base = load_base(Path(evidence_dir), load)
+    pages = content_pages(docs_dir)
+    shown = os.path.relpath(docs_dir, Path(evidence_dir).resolve().parent).replace(os.sep, "/") if docs_dir else "content"
+    problems = check_content(base, pages, shown) + path_problems(base, docs_dir, directory_urls)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise EvidenceCheckFailed(errors)
+    return replace(base, warnings=base.warnings + tuple(p for p in problems if p.warning)), pages
+
+
+def path_problems(base: EvidenceBase, docs_dir: Path | None, directory_urls: bool = True) -> list[EvidenceError]:
+    """Aliases that would take the path of another file of the site."""
+    return alias_problems(base, site_files(base, docs_dir, directory_urls))
+
+
 # Markers a hand-written page may contain, each replaced by generated HTML.
 MARKERS = {"<!-- evidence:levels -->": "levels_table.md.j2"}
 
@@ -91,17 +158,6 @@ def expand_markers(markdown: str, renderer: Renderer, src: str, refs: References
             html = renderer.fragment(template, src, refs, scheme=renderer.base.scheme)
             markdown = markdown.replace(marker, html)
     return markdown
-
-
-def check_content(base: EvidenceBase, pages: dict[str, str], shown_dir: str) -> list[EvidenceError]:
-    """Unknown citations and uncited claims in hand-written pages, and sources nothing cites."""
-    problems = [e for src, md in pages.items() for e in lint_page(md, f"{shown_dir}/{src}", base.sources)]
-    cited = {key for md in pages.values() for key in cited_keys(md)} | set(citing_records(base))
-    for key in sorted(set(base.sources) - cited):
-        file, line = base.where("sources", key)
-        problems.append(EvidenceError(file, line, "", f"source '{key}' is not cited anywhere",
-                                      "cite it from a record or page, or remove it", warning=True))
-    return problems
 
 
 def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True,
@@ -121,16 +177,10 @@ def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool
 
 def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_days, today, site_url,
            cache: Cache | None) -> Built:
-    base = load_base(evidence_dir, cache.load_records if cache else diskcache.load_all)
-    pages = content_pages(Path(docs_dir) if docs_dir else None)
-    shown = os.path.relpath(docs_dir, evidence_dir.resolve().parent).replace(os.sep, "/") if docs_dir else "content"
-    problems = check_content(base, pages, shown)
-    errors = [p for p in problems if not p.warning]
-    if errors:
-        raise EvidenceCheckFailed(errors)
+    docs = Path(docs_dir) if docs_dir else None
+    base, pages = check_project(evidence_dir, docs, directory_urls, cache.load_records if cache else diskcache.load_all)
     if review_max_age_days is not None:
-        problems += review_warnings(base, review_max_age_days, today or dt.date.today())
-    base = replace(base, warnings=base.warnings + tuple(p for p in problems if p.warning))
+        base = replace(base, warnings=base.warnings + tuple(review_warnings(base, review_max_age_days, today or dt.date.today())))
     page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
     history = git_history(evidence_dir)
     args = (page_uses, links, history, site_url)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from evidence_site.render.citations import CITATION, _masked, parse_citation
+from evidence_site.check.citation_syntax import CITATION, mask_code, parse_citation
 from evidence_site.errors import EvidenceError, did_you_mean
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.references import citing_records
 
 NOT_A_CLAIM = "<!-- not-a-claim -->"
 NUMBER = re.compile(r"(?<![\w(/.-])\d+(?:[.,]\d+)*(?:\s?%)?(?![\w(])")
@@ -21,7 +23,7 @@ _SKIP_LINE = re.compile(r"^\s*(#|\||<|!!!|\?\?\?|---|```|~~~|\*\*\*|\[@?\w[^\]]*
 
 def blocks(markdown: str) -> list[tuple[int, str]]:
     """(first line, text) of each paragraph or list item, skipping headings, code, HTML and tables."""
-    masked = _masked(markdown)
+    masked = mask_code(markdown)
     out: list[tuple[int, str]] = []
     current: list[str] = []
     start = 0
@@ -70,7 +72,7 @@ def lint_page(markdown: str, shown_file: str, sources) -> list[EvidenceError]:
     """Uncited claims and unknown citation keys of one hand-written page."""
     errors = []
     body = re.sub(r"\A---\n.*?\n---\n", lambda m: "\n" * m.group(0).count("\n"), markdown, flags=re.S)
-    masked = _masked(body)
+    masked = mask_code(body)
     for match in CITATION.finditer(masked):
         for key, _ in parse_citation(match.group(1)) or []:
             if key not in sources:
@@ -106,10 +108,21 @@ def content_pages(docs_dir: Path | None) -> dict[str, str]:
 
 
 def cited_keys(markdown: str) -> list[str]:
-    masked = _masked(markdown)
+    masked = mask_code(markdown)
     return sorted({k for m in CITATION.finditer(masked) for k, _ in (parse_citation(m.group(1)) or [])})
 
 
 def page_title(markdown: str, fallback: str) -> str:
     match = re.search(r"^#\s+(.+)$", markdown, re.M)
     return match.group(1).strip() if match else fallback
+
+
+def check_content(base: EvidenceBase, pages: dict[str, str], shown_dir: str) -> list[EvidenceError]:
+    """Unknown citations and uncited claims in hand-written pages, and sources nothing cites."""
+    problems = [e for src, md in pages.items() for e in lint_page(md, f"{shown_dir}/{src}", base.sources)]
+    cited = {key for md in pages.values() for key in cited_keys(md)} | set(citing_records(base))
+    for key in sorted(set(base.sources) - cited):
+        file, line = base.where("sources", key)
+        problems.append(EvidenceError(file, line, "", f"source '{key}' is not cited anywhere",
+                                      "cite it from a record or page, or remove it", warning=True))
+    return problems

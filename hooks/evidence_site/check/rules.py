@@ -1,26 +1,11 @@
 """Cross-record checks: every reference resolves, every claim cites, every source has a locator."""
 from __future__ import annotations
 
-import functools
-import typing
-from typing import Any
-
-from pydantic import BaseModel
-
-from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.render.checker import threshold_problems
+from evidence_site.check.thresholds import threshold_problems
+from evidence_site.check.trials import trial_warnings
 from evidence_site.errors import EvidenceError, did_you_mean, field_path
-from evidence_site.derive.levels import trial_warnings
-
-# Field name → what it refers to. Field names mean the same thing in every record kind.
-REFERENCES = {
-    "sources": "sources", "details_sources": "sources", "source": "sources",
-    "claimed_in": "sources", "corrects": "sources",
-    "agent": "agents", "agents": "agents", "outcome": "outcomes", "outcomes": "outcomes",
-    "studies": "studies", "design": "designs", "designs": "designs", "tier": "tiers",
-}
-_SINGULAR = {"sources": "source", "agents": "agent", "outcomes": "outcome", "studies": "study",
-             "designs": "design", "tiers": "tier"}
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.references import REFERENCES, SINGULAR
 
 
 def check(base: EvidenceBase) -> list[EvidenceError]:
@@ -31,7 +16,6 @@ def check(base: EvidenceBase) -> list[EvidenceError]:
     problems += _check_locators(base)
     problems += _check_studies(base)
     problems += _check_unique_conclusions(base)
-    problems += _check_aliases(base)
     problems += _check_comparisons(base)
     problems += threshold_problems(base)
     if not any(p.message.startswith(("unknown design", "more than one level scheme", "no level scheme")) for p in problems):
@@ -49,59 +33,6 @@ def _targets(base: EvidenceBase) -> dict[str, set[str]]:
     }
 
 
-def walk_references(value: Any, loc: tuple = (), out: list | None = None) -> list[tuple[tuple, str, str]]:
-    """(loc, field name, referenced id) for every reference field in a record (or its dump), in order.
-
-    Runs over every record of every build, so it skips the fields of a model that cannot hold a
-    reference (see _fields_to_walk) and appends to one list rather than yielding."""
-    if out is None:
-        out = []
-    if isinstance(value, BaseModel):
-        for key in _fields_to_walk(type(value)):
-            _walk_field(key, getattr(value, key), loc, out)
-    elif isinstance(value, dict):
-        for key, sub in value.items():
-            if isinstance(key, str):
-                _walk_field(key, sub, loc, out)
-            elif isinstance(sub, _CONTAINERS):
-                walk_references(sub, loc + (key,), out)
-    elif isinstance(value, list):
-        for i, sub in enumerate(value):
-            if isinstance(sub, _CONTAINERS):
-                walk_references(sub, loc + (i,), out)
-    return out
-
-
-_CONTAINERS = (dict, list, BaseModel)
-
-
-def _walk_field(key: str, sub: Any, loc: tuple, out: list) -> None:
-    target = REFERENCES.get(key)
-    if target and isinstance(sub, str):
-        out.append((loc + (key,), key, sub))
-    elif target and isinstance(sub, list) and all(isinstance(s, str) for s in sub):
-        out.extend((loc + (key, i), key, ref) for i, ref in enumerate(sub))
-    elif isinstance(sub, _CONTAINERS):
-        walk_references(sub, loc + (key,), out)
-
-
-@functools.lru_cache(maxsize=None)
-def _fields_to_walk(model: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of a model, in order, that are references or can contain a model or mapping
-    (and so references); a field of text, numbers or lists of text that is not a reference is skipped."""
-    return tuple(name for name, field in model.model_fields.items()
-                 if name in REFERENCES or _may_nest(field.annotation))
-
-
-def _may_nest(annotation: Any) -> bool:
-    origin = typing.get_origin(annotation)
-    if origin is dict or (isinstance(annotation, type) and issubclass(annotation, (BaseModel, dict))):
-        return True
-    return any(_may_nest(arg) for arg in typing.get_args(annotation))
-
-
-# What the previous call saw: the ids references may point to, and each record's problems by
-# its Loaded object (under `serve`, a file that did not change keeps its Loaded object).
 _LAST_REFERENCES: list = [None, {}]
 
 
@@ -130,7 +61,7 @@ def _reference_problems(base: EvidenceBase, kind: str, key: str, targets: dict, 
     for loc, name, ref in base.references[(kind, key)]:
         target = REFERENCES[name]
         if ref not in targets[target]:
-            out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc), f"unknown {_SINGULAR[target]} '{ref}'",
+            out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc), f"unknown {SINGULAR[target]} '{ref}'",
                                      did_you_mean(ref, targets[target])))
         elif target == "sources" and ref in not_evidence and name != "claimed_in":
             out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc),
@@ -168,27 +99,6 @@ def _check_studies(base: EvidenceBase) -> list[EvidenceError]:
             file, line = base.where("studies", key, ("n_final",))
             out.append(EvidenceError(file, line, "n_final", f"final N {study.n_final} is larger than initial N {study.n_initial}",
                                      "N final counts those who completed; check the two numbers"))
-    return out
-
-
-def _check_aliases(base: EvidenceBase) -> list[EvidenceError]:
-    """Aliases become files in the site: no '..' segments, no clashes with pages or each other."""
-    out, seen = [], {}
-    for key, study in base.studies.items():
-        for i, alias in enumerate(study.aliases):
-            file, line = base.where("studies", key, ("aliases", i))
-            segments = alias.strip("/").split("/")
-            top = segments[0]
-            if any(seg in (".", "..", "") for seg in segments) and alias != "/":
-                out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' has an empty, '.' or '..' segment",
-                                         "give the old URL path exactly, e.g. '/1541'"))
-            elif alias == "/" or top in {"studies", "sources", "topics", "agents", "assets", "search", "tags", "checker", "figures"}:
-                out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' would replace a page of this site",
-                                         "aliases are old URLs from other sites"))
-            elif alias.rstrip("/") in seen:
-                out.append(EvidenceError(file, line, f"aliases[{i}]", f"alias '{alias}' is already used",
-                                         f"by study '{seen[alias.rstrip('/')]}'"))
-            seen.setdefault(alias.rstrip("/"), key)
     return out
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.derive.levels import LevelResult, compute_studies, group_trials
+from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.models import Study
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.errors import EvidenceError
 
 MAX_ENTRIES = 300
 
@@ -49,20 +48,3 @@ def changes(base: EvidenceBase, history: dict[str, tuple[dt.date, str]]) -> list
             out.add(Change(date, kind, key, f"Changed: {subject}"))
     return sorted(out, key=lambda c: (-c.date.toordinal(), c.kind, c.key, c.what))[:MAX_ENTRIES]
 
-
-def review_warnings(base: EvidenceBase, max_age_days: int, today: dt.date) -> list[EvidenceError]:
-    """Records never reviewed, or not reviewed for longer than max_age_days."""
-    out = []
-    for _, origin in sorted(base.origins.items()):
-        if "reviewed" not in type(origin.record).model_fields:
-            continue
-        reviewed = origin.record.reviewed
-        if reviewed is None:
-            out.append(EvidenceError(origin.file, 1, "reviewed", "record has no review date",
-                                     "check it against its sources and add reviewed: YYYY-MM-DD", warning=True))
-        elif (today - reviewed).days > max_age_days:
-            line = origin.lines.get(("reviewed",), 1)
-            out.append(EvidenceError(origin.file, line, "reviewed", f"last reviewed {reviewed.isoformat()}, "
-                                     f"more than {max_age_days} days ago", "check it against its sources again",
-                                     warning=True))
-    return out

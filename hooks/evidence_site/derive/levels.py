@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.render.reference_list import short_label
-from evidence_site.errors import EvidenceError
+from evidence_site.records.evidence_base import EvidenceBase, group_trials, trial_key  # noqa: F401
+from evidence_site.records.labels import short_label
 from evidence_site.records.models import Conclusion, Level, LevelScheme, Study, Tier
 
 DEFINITE = ("benefit", "no-difference", "harm")
@@ -50,21 +49,10 @@ def level_rank(result: LevelResult) -> int:
     return result.rank
 
 
-def trial_key(study: Study) -> str:
-    return study.trial or study.id
-
-
 def trial_name(base: EvidenceBase, key: str) -> str:
     """A registry id where the trial key is a registry source, else the key."""
     src = base.sources.get(key)
     return src.registry if src is not None and src.registry else key
-
-
-def group_trials(studies: list[Study]) -> dict[str, list[Study]]:
-    groups: dict[str, list[Study]] = {}
-    for study in studies:
-        groups.setdefault(trial_key(study), []).append(study)
-    return groups
 
 
 def study_direction(studies: list[Study], outcome: str | None) -> str | None:
@@ -139,21 +127,3 @@ def explain(base, scheme, level, trials, best, conclusion) -> list[str]:
             reasons.append(f"Level {claimed.id} needs: {claimed.description}")
     return reasons
 
-
-def trial_warnings(base: EvidenceBase) -> list[EvidenceError]:
-    """Papers of one trial that disagree on PEDro score, initial N or design: a warning naming both files."""
-    out = []
-    for key, papers in sorted(group_trials(list(base.studies.values())).items()):
-        for label, value, field_name in (("PEDro score", lambda s: s.pedro.score if s.pedro else None, "pedro"),
-                                         ("initial N", lambda s: s.n_initial, "n_initial"),
-                                         ("design", lambda s: s.design, "design")):
-            given = [(p, value(p)) for p in papers if value(p) is not None]
-            if len({v for _, v in given}) > 1:
-                (first, v1), (other, v2) = given[0], next((p, v) for p, v in given if v != given[0][1])
-                file, line = base.where("studies", other.id, (field_name,))
-                out.append(EvidenceError(file, line, field_name,
-                                         f"{label} {v2} differs from {v1} in {base.file_of('studies', first.id)}, "
-                                         f"a paper on the same trial '{key}'",
-                                         "papers on one trial should agree; the lower PEDro and larger N are used",
-                                         warning=True))
-    return out

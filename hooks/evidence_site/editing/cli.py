@@ -3,17 +3,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-import evidence_site.load.parse_cache as diskcache
-from evidence_site.records.evidence_base import load_base
-from evidence_site.verify.claims import verify_site
+from evidence_site.editing.new_record import new_record
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
-from evidence_site.check.content import content_pages
-from evidence_site.editing.new_record import KINDS, new_record
+from evidence_site.pipeline import check_project
 from evidence_site.records.json_schema import write_schemas
-from evidence_site.pipeline import check_content
+from evidence_site.records.kinds import SCAFFOLDS
+from evidence_site.verify.claims import verify_site
 
 
 def _print(problem, fmt: str) -> None:
@@ -39,12 +36,7 @@ def _new(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        base = load_base(Path(args.evidence), diskcache.load_all)
-        content = Path(args.content)
-        problems = check_content(base, content_pages(content), args.content.rstrip("/"))
-        if any(not p.warning for p in problems):
-            raise EvidenceCheckFailed([p for p in problems if not p.warning])
-        base = replace(base, warnings=base.warnings + tuple(problems))
+        base, _ = check_project(Path(args.evidence), Path(args.content))
     except EvidenceCheckFailed as failed:
         for error in failed.errors:
             _print(error, args.format)
@@ -81,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--format", choices=["text", "github"], default="text",
                        help="github: print GitHub Actions annotations that show on the pull request's lines")
     new = sub.add_parser("new", help="write a new record from a template with TODO markers to fill in")
-    new.add_argument("kind", choices=sorted(KINDS))
+    new.add_argument("kind", choices=sorted(SCAFFOLDS))
     new.add_argument("id", help="the new record's id, e.g. kampman-2012")
     sub.add_parser("schema", help="regenerate the JSON Schemas in evidence/_schemas/")
     verify = sub.add_parser("verify-site", help="check every claim in a built site cites a reference with a locator")

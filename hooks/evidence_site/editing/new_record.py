@@ -7,16 +7,14 @@ import re
 from pathlib import Path
 
 from evidence_site.errors import EvidenceError
-from evidence_site.records.models import ID_PATTERN
 from evidence_site.records.json_schema import schema_header
-
-KINDS = {"study": "studies", "source": "sources", "claim": "claims"}
-TODO = re.compile(r"\bTODO\b")
+from evidence_site.records.kinds import SCAFFOLDS
+from evidence_site.records.models import ID_PATTERN
 
 
 def new_record(evidence_dir: Path, kind: str, key: str, today: dt.date | None = None) -> Path:
     """Write evidence/<kind>/<key>.yaml from its template; refuses bad ids and existing files."""
-    folder = KINDS[kind]
+    folder = SCAFFOLDS[kind]
     path = evidence_dir / folder / f"{key}.yaml"
     shown = f"{evidence_dir.name}/{folder}/{key}.yaml"
     if not re.match(ID_PATTERN, key):
@@ -30,16 +28,3 @@ def new_record(evidence_dir: Path, kind: str, key: str, today: dt.date | None = 
     path.write_text(text, encoding="utf-8")
     return path
 
-
-def todo_errors(text: str, shown: str) -> list[EvidenceError]:
-    """One error per line that still carries a TODO marker (comments do not count)."""
-    out: list[EvidenceError] = []
-    if not TODO.search(text):  # almost every file: one scan instead of one per line
-        return out
-    for number, line in enumerate(text.splitlines(), 1):
-        value = line.split(" #", 1)[0]
-        if TODO.search(value):
-            field = value.split(":", 1)[0].strip(" -") if ":" in value else ""
-            out.append(EvidenceError(shown, number, field, "still has a TODO marker",
-                                     "replace it with the value from the source, or delete the line"))
-    return out

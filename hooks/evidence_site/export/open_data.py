@@ -9,21 +9,12 @@ from typing import Any, Iterator
 
 import rispy
 
+from evidence_site.derive.levels import compute
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.memo import PerRecord
+from evidence_site.render.metadata import FILES, SCHEMA_VERSION, real_authors  # noqa: F401  (the files described on the data page)
 from evidence_site.render.reference_list import locator_links
-from evidence_site.derive.levels import compute
-from evidence_site.records.models import Source, Study
 
-SCHEMA_VERSION = "1.0"
-FILES = {
-    "data/evidence.json": "The whole evidence base: every record, plus the computed levels (JSON).",
-    "data/studies.csv": "One row per study record (CSV).",
-    "data/findings.csv": "One row per numbered finding of every study (CSV).",
-    "data/references.bib": "Every source as BibTeX.",
-    "data/references.ris": "Every source as RIS (for EndNote, Zotero, Mendeley).",
-    "data/references.csl.json": "Every source as CSL-JSON (for citation processors).",
-}
 BIB_TYPES = {"journal-article": "article", "review": "misc", "conference-abstract": "inproceedings",
              "thesis": "phdthesis", "book": "book", "report": "techreport"}
 RIS_TYPES = {"journal-article": "JOUR", "review": "JOUR", "conference-abstract": "ABST", "thesis": "THES",
@@ -34,22 +25,12 @@ CSL_TYPES = {"journal-article": "article-journal", "review": "article-journal", 
              "registry": "dataset", "web-page": "webpage", "web-article": "post-weblog"}
 
 
-def safe_json(value: Any) -> str:
-    """JSON that can sit inside an HTML <script> element without ending it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
 def split_author(name: str) -> dict[str, str]:
     """'Steffensen LH' → {'family': 'Steffensen', 'given': 'LH'}; organisations stay literal."""
     family, _, given = name.rpartition(" ")
     if family and given.isupper() and len(given) <= 4:
         return {"family": family, "given": given}
     return {"literal": name}
-
-
-def real_authors(src: Source) -> list[str]:
-    return [a for a in src.authors if a.strip().lower() not in ("et al.", "et al")]
 
 
 def _dump(record: Any) -> dict:
@@ -181,37 +162,3 @@ def export_files(base: EvidenceBase, reuse: bool = False) -> Iterator[tuple[str,
     for path, make in sorted(EXPORTS.items()):
         yield path, evidence_json(base, reuse) if make is evidence_json else make(base)
 
-
-def citation_meta(src: Source, study: Study | None = None) -> list[list[str]]:
-    """Highwire Press citation_* tags (Google Scholar, Zotero) for a study page."""
-    tags = [["citation_title", study.title if study and study.title else src.title]]
-    tags += [["citation_author", a] for a in real_authors(src)]
-    for name, value in (("citation_publication_date", str(src.year) if src.year else None),
-                        ("citation_journal_title", src.container), ("citation_volume", src.volume),
-                        ("citation_issue", src.issue), ("citation_doi", src.doi), ("citation_pmid", src.pmid)):
-        if value:
-            tags.append([name, value])
-    if src.pages:
-        first, _, last = src.pages.partition("-")
-        tags.append(["citation_firstpage", first])
-        if last:
-            tags.append(["citation_lastpage", last])
-    return tags
-
-
-def study_jsonld(src: Source, study: Study, page_url: str) -> str:
-    """schema.org description of the study page: a page about one scholarly article."""
-    article: dict[str, Any] = {"@type": "ScholarlyArticle", "headline": src.title,
-                               "author": [{"@type": "Person", "name": a} for a in real_authors(src)],
-                               "sameAs": [url for _, url in locator_links(src)]}
-    if src.year:
-        article["datePublished"] = str(src.year)
-    if src.container:
-        article["isPartOf"] = {"@type": "Periodical", "name": src.container}
-    if src.doi:
-        article["identifier"] = {"@type": "PropertyValue", "propertyID": "DOI", "value": src.doi}
-    doc = {"@context": "https://schema.org", "@type": "WebPage", "name": study.title or src.title,
-           "url": page_url, "about": article, "isAccessibleForFree": True}
-    if study.reviewed:
-        doc["lastReviewed"] = study.reviewed.isoformat()
-    return safe_json(doc)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import posixpath
 from html import escape
 
+from evidence_site.check.aliases import alias_file
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.render.links import page_path, url_of
 
@@ -13,12 +14,6 @@ _TEMPLATE = """<!doctype html>
 <meta http-equiv="refresh" content="0; url={url}"></head>
 <body><p>This page has moved to <a href="{url}">{url}</a>.</p></body></html>
 """
-
-
-def alias_file(alias: str) -> str:
-    """Output file for an alias path such as '/1541' → '1541/index.html'."""
-    path = alias.strip("/")
-    return posixpath.join(path, "index.html") if path else "index.html"
 
 
 def redirect_files(base: EvidenceBase, directory_urls: bool = True) -> dict[str, str]:

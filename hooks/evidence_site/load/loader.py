@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -12,24 +11,16 @@ from pydantic import ValidationError
 
 import evidence_site.load.yaml_file as yamlfile
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError, did_you_mean, non_ascii_hint
-from evidence_site.records.models import ID_PATTERN, KINDS, SINGLE_FILES, Record
-from evidence_site.editing.new_record import todo_errors
+from evidence_site.load.todo import todo_errors
 from evidence_site.load.validate import translate
+from evidence_site.records.evidence_base import Loaded
+from evidence_site.records.kinds import FOLDERS, SINGLE_FILES, model_of
+from evidence_site.records.models import ID_PATTERN
 
 SCHEMA_DIR = "_schemas"
 _ID_RE = re.compile(ID_PATTERN)
 # Ids whose page would take the place of another page (a record's page is <kind>/<id>).
 RESERVED_IDS = {"index"}
-
-
-@dataclass(frozen=True)
-class Loaded:
-    """A validated record and where it came from."""
-
-    kind: str
-    record: Record
-    file: str  # path as shown to editors, relative to the project root
-    lines: dict
 
 
 def not_a_record(name: str) -> bool:
@@ -47,7 +38,7 @@ def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[Evide
         if entry.is_symlink():  # a link could point anywhere on the machine that builds
             errors.append(EvidenceError(_show(entry), 1, "", "symbolic links are not allowed",
                                         "commit the folder or file itself"))
-        elif entry.is_dir() and name in KINDS:
+        elif entry.is_dir() and name in FOLDERS:
             for f in sorted(entry.iterdir(), key=lambda p: p.name):  # by name: Path comparisons are slow
                 if not_a_record(f.name):
                     continue
@@ -55,9 +46,9 @@ def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[Evide
         elif entry.is_file() and entry.suffix == ".yaml" and entry.stem in SINGLE_FILES:
             found.append((entry.stem, entry))
         else:
-            hint = did_you_mean(name, list(KINDS) + [k + ".yaml" for k in SINGLE_FILES])
+            hint = did_you_mean(name, list(FOLDERS) + [k + ".yaml" for k in SINGLE_FILES])
             errors.append(EvidenceError(_show(entry), 1, "", "not a known record kind", hint or
-                                        f"record folders are: {', '.join(KINDS)}"))
+                                        f"record folders are: {', '.join(FOLDERS)}"))
     return found, errors
 
 
@@ -102,7 +93,7 @@ def load_file(kind: str, path: Path, parse: Callable[[str, str], tuple[dict, dic
         data, lines = parse(yamlfile.read(path, shown), shown)
     except EvidenceError as err:
         raise _Many([err]) from None
-    model = KINDS.get(kind) or SINGLE_FILES[kind]
+    model = model_of(kind)
     try:
         record = model.model_validate(data)
     except ValidationError as exc:

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from evidence_site.errors import EvidenceError, did_you_mean, field_path, non_ascii_hint
+from evidence_site.records.evidence_base import line_for  # noqa: F401  (used by translate)
 
 _PATTERN_HELP = {
     "pmid": ("is not a PubMed id", "digits only, e.g. '21400196'"),
@@ -39,13 +40,6 @@ def _unwrap(annotation: Any) -> Any:
         if isinstance(found, type) and issubclass(found, BaseModel):
             return found
     return annotation
-
-
-def line_for(lines: dict[tuple, int], loc: tuple) -> int:
-    """Line of loc, or of its nearest ancestor that has one."""
-    while loc and loc not in lines:
-        loc = loc[:-1]
-    return lines.get(loc, 1)
 
 
 def _short(value: Any) -> str:

@@ -3,38 +3,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Mapping
+from typing import Mapping
 
-from evidence_site.records.memo import PerRecord, gc_paused
-from evidence_site.errors import EvidenceCheckFailed, EvidenceError
-from evidence_site.load.loader import Loaded, load_all
-from evidence_site.records.models import (
-    Agent,
-    ClaimCheck,
-    Comparison,
-    Glossary,
-    LevelScheme,
-    Outcome,
-    Record,
-    Source,
-    Study,
-    ThresholdSet,
-    Topic,
-)
-from evidence_site.load.validate import line_for
+from evidence_site.errors import EvidenceError
+from evidence_site.records.kinds import KINDS, Kind
+from evidence_site.records.memo import PerRecord
+from evidence_site.records.models import Record, Study
+from evidence_site.records.references import walk_references
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A validated record and where it came from."""
+
+    kind: str
+    record: Record
+    file: str  # path as shown to editors, relative to the project root
+    lines: dict
+
+
+def line_for(lines: dict[tuple, int], loc: tuple) -> int:
+    """Line of loc, or of its nearest ancestor that has one."""
+    while loc and loc not in lines:
+        loc = loc[:-1]
+    return lines.get(loc, 1)
+
+
+def trial_key(study: Study) -> str:
+    """The trial a study reports: its shared trial key, else the study itself."""
+    return study.trial or study.id
+
+
+def group_trials(studies: list[Study]) -> dict[str, list[Study]]:
+    """Papers grouped by the trial they report (four papers on one trial are one trial)."""
+    groups: dict[str, list[Study]] = {}
+    for study in studies:
+        groups.setdefault(trial_key(study), []).append(study)
+    return groups
+
 
 RefList = tuple[tuple[tuple, str, str], ...]
 
 
-def _walk(record: Record) -> RefList:
-    from evidence_site.check.rules import walk_references  # late import: checks needs EvidenceBase
-
-    return tuple(walk_references(record))
-
-
-_REFERENCES = PerRecord(_walk)  # see EvidenceBase.references
+_REFERENCES = PerRecord(lambda record: tuple(walk_references(record)))  # see EvidenceBase.references
 
 
 @dataclass(frozen=True)
@@ -47,31 +59,6 @@ class EvidenceBase:
 
     def of(self, kind: str) -> Mapping[str, Record]:
         return self.records.get(kind, MappingProxyType({}))
-
-    @property
-    def sources(self) -> Mapping[str, Source]: return self.of("sources")  # type: ignore[return-value]
-    @property
-    def studies(self) -> Mapping[str, Study]: return self.of("studies")  # type: ignore[return-value]
-    @property
-    def topics(self) -> Mapping[str, Topic]: return self.of("topics")  # type: ignore[return-value]
-    @property
-    def agents(self) -> Mapping[str, Agent]: return self.of("agents")  # type: ignore[return-value]
-    @property
-    def comparisons(self) -> Mapping[str, Comparison]: return self.of("comparisons")  # type: ignore[return-value]
-    @property
-    def thresholds(self) -> Mapping[str, ThresholdSet]: return self.of("thresholds")  # type: ignore[return-value]
-    @property
-    def claims(self) -> Mapping[str, ClaimCheck]: return self.of("claims")  # type: ignore[return-value]
-    @property
-    def outcomes(self) -> Mapping[str, Outcome]: return self.of("outcomes")  # type: ignore[return-value]
-
-    @property
-    def glossary(self) -> Glossary | None:
-        return next(iter(self.of("glossary").values()), None)  # type: ignore[return-value]
-
-    @property
-    def scheme(self) -> LevelScheme | None:
-        return next(iter(self.of("schemes").values()), None)  # type: ignore[return-value]
 
     @cached_property
     def references(self) -> Mapping[tuple[str, str], RefList]:
@@ -102,6 +89,17 @@ class EvidenceBase:
         return origin.file, line_for(origin.lines, loc)
 
 
+def _attribute(kind: Kind) -> property:
+    if kind.one:
+        return property(lambda self: next(iter(self.of(kind.name).values()), None),
+                        doc=f"The {kind.singular} record, or None")
+    return property(lambda self: self.of(kind.name), doc=f"{kind.singular} id → record")
+
+
+for _kind in KINDS:  # base.studies, base.sources, ..., base.scheme, base.glossary
+    setattr(EvidenceBase, _kind.attribute, _attribute(_kind))
+
+
 def assemble(loaded: list[Loaded]) -> EvidenceBase:
     records: dict[str, dict[str, Record]] = {}
     for item in loaded:
@@ -110,18 +108,3 @@ def assemble(loaded: list[Loaded]) -> EvidenceBase:
     origins = {(item.kind, item.record.id): item for item in loaded}
     return EvidenceBase(MappingProxyType(frozen), MappingProxyType(origins))
 
-
-def load_base(evidence_dir: Path, load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = load_all) -> EvidenceBase:
-    """Load and check evidence/; raises EvidenceCheckFailed with every error found.
-
-    load replaces loader.load_all, e.g. by cache.RecordCache.load_all."""
-    from evidence_site.check.rules import check  # late import: checks needs EvidenceBase
-
-    with gc_paused():
-        loaded, errors = load(Path(evidence_dir))
-        base = assemble(loaded)
-        problems = check(base)
-    errors += [p for p in problems if not p.warning]
-    if errors:
-        raise EvidenceCheckFailed(errors)
-    return EvidenceBase(base.records, base.origins, tuple(sorted((p for p in problems if p.warning), key=str)))

@@ -9,26 +9,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evidence_site.records.models import KINDS, SINGLE_FILES
-
-SCHEMA_NAMES = {"sources": "source", "studies": "study", "topics": "topic", "agents": "agent",
-                "comparisons": "comparison", "thresholds": "threshold-set", "claims": "claim-check",
-                "outcomes": "outcome", "schemes": "level-scheme", "glossary": "glossary"}
+from evidence_site.records.kinds import BY_NAME, KINDS
 
 
 def schema_header(kind: str, single: bool = False) -> str:
     prefix = "_schemas" if single else "../_schemas"
-    return f"# yaml-language-server: $schema={prefix}/{SCHEMA_NAMES[kind]}.schema.json"
+    return f"# yaml-language-server: $schema={prefix}/{BY_NAME[kind].schema}.schema.json"
 
 
 def schemas() -> dict[str, str]:
     """File name → JSON text for every record kind."""
     out = {}
-    for kind, model in {**KINDS, **SINGLE_FILES}.items():
-        schema = model.model_json_schema()
+    for kind in KINDS:
+        schema = kind.model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-        schema["title"] = f"{model.__name__} record (evidence/{kind}{'.yaml' if kind in SINGLE_FILES else '/*.yaml'})"
-        out[f"{SCHEMA_NAMES[kind]}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        schema["title"] = f"{kind.model.__name__} record (evidence/{kind.name}{'.yaml' if kind.single_file else '/*.yaml'})"
+        out[f"{kind.schema}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     return out
 
 

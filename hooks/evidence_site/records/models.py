@@ -282,12 +282,3 @@ class LevelScheme(Record):
     tiers: Annotated[list[Tier], Field(min_length=1)]
     designs: Annotated[list[Design], Field(min_length=1)]
     levels: Annotated[list[Level], Field(min_length=1)]
-
-
-# Directory under evidence/ → model. A single-record kind has its file directly in evidence/.
-KINDS: dict[str, type[Record]] = {
-    "sources": Source, "studies": Study, "topics": Topic, "agents": Agent,
-    "comparisons": Comparison, "thresholds": ThresholdSet, "claims": ClaimCheck,
-    "outcomes": Outcome, "schemes": LevelScheme,
-}
-SINGLE_FILES: dict[str, type[Record]] = {"glossary": Glossary}

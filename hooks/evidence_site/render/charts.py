@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.render.checker import NMOL_PER_NG, convert, ordered_bands, ordered_sets, range_text
-from evidence_site.render.reference_list import short_label
 from evidence_site.load.parse_cache import cache_dir
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.labels import short_label
 from evidence_site.records.models import ThresholdSet
+from evidence_site.render.checker import NMOL_PER_NG, convert, ordered_bands, ordered_sets, range_text
 
 FG = "#010203"  # sentinel: becomes currentColor
 BAND_FILLS = [("#9e9e9e", 0.12, ""), ("#9e9e9e", 0.38, "////"), ("#9e9e9e", 0.22, ".."), ("#9e9e9e", 0.50, "\\\\\\\\"),

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.render.reference_list import References, short_label
-from evidence_site.errors import EvidenceError
+from evidence_site.records.labels import number, short_label
 from evidence_site.records.models import Band, ThresholdSet
 from evidence_site.render.links import url_of
+from evidence_site.render.reference_list import References
 
 NMOL_PER_NG = 2.496  # 1 ng/mL of 25(OH)D is 2.496 nmol/L (molar mass 400.6 g/mol)
 UNITS = ("nmol/L", "ng/mL")
@@ -56,12 +56,6 @@ def band_of(tset: ThresholdSet, value: float, unit: str) -> Band | None:
         if (band.lower is None or v >= band.lower) and (band.upper is None or v < band.upper):
             return band
     return None
-
-
-def number(value: float, decimals: int = 1) -> str:
-    """12 → '12', 12.04 → '12', 49.92 → '49.9' (for ranges shown to readers)."""
-    text = f"{value:.{decimals}f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def range_text(lower: float | None, upper: float | None, unit: str) -> str:
@@ -134,27 +128,3 @@ def set_views(base: EvidenceBase) -> list[SetView]:
 TEMPLATE_GLOBALS = {"range_text": range_text, "converted_range": converted_range, "other_unit": other_unit,
                     "script_json": script_json, "checker_data": checker_data}
 
-
-def threshold_problems(base: EvidenceBase) -> list[EvidenceError]:
-    """Bands must be ranges (lower below upper) that do not overlap; a no-thresholds set has none."""
-    out = []
-    for key, tset in base.thresholds.items():
-        if tset.status == "no-thresholds" and tset.bands:
-            file, line = base.where("thresholds", key, ("bands",))
-            out.append(EvidenceError(file, line, "bands", "a set with status 'no-thresholds' cannot have bands",
-                                     "remove the bands, or set status: current or superseded"))
-            continue
-        for i, band in enumerate(tset.bands):
-            if band.lower is not None and band.upper is not None and band.lower >= band.upper:
-                file, line = base.where("thresholds", key, ("bands", i))
-                out.append(EvidenceError(file, line, f"bands[{i}]", f"lower {number(band.lower)} is not below upper "
-                                         f"{number(band.upper)}", "lower is inclusive, upper exclusive"))
-        ordered = sorted(enumerate(tset.bands), key=lambda ib: ib[1].lower if ib[1].lower is not None else -1.0)
-        for (_, a), (j, b) in zip(ordered, ordered[1:], strict=False):
-            a_upper = a.upper if a.upper is not None else float("inf")
-            b_lower = b.lower if b.lower is not None else -1.0
-            if b_lower < a_upper:
-                file, line = base.where("thresholds", key, ("bands", j))
-                out.append(EvidenceError(file, line, f"bands[{j}]", f"band '{b.label}' overlaps band '{a.label}'",
-                                         "a result must fall in at most one band of a set"))
-    return out

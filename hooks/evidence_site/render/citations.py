@@ -5,37 +5,14 @@ blocks are left alone so the syntax can be documented.
 """
 from __future__ import annotations
 
-import re
-
-from evidence_site.render.reference_list import References
+from evidence_site.check.citation_syntax import CITATION, mask_code, parse_citation
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError, did_you_mean
-
-CITATION = re.compile(r"\[(@[^\[\]\n]+)\]")
-_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.M | re.S)
-_CODE_SPAN = re.compile(r"`[^`\n]+`")
-
-
-def _masked(markdown: str) -> str:
-    """The text with code blocks and spans blanked out (same length, same line breaks)."""
-    blank = lambda m: re.sub(r"[^\n]", " ", m.group(0))  # noqa: E731
-    return _CODE_SPAN.sub(blank, _FENCE.sub(blank, markdown))
-
-
-def parse_citation(inner: str) -> list[tuple[str, str | None]] | None:
-    """'@a; @b, p. 5' → [('a', None), ('b', 'p. 5')]; None if it is not a citation."""
-    items = []
-    for part in inner.split(";"):
-        part = part.strip()
-        if not part.startswith("@"):
-            return None
-        key, _, locator = part[1:].partition(",")
-        items.append((key.strip(), locator.strip() or None))
-    return items
+from evidence_site.render.reference_list import References
 
 
 def resolve(markdown: str, refs: References, shown_file: str) -> str:
     """Replace every citation with links and append the page's reference list."""
-    masked, out, last, errors = _masked(markdown), [], 0, []
+    masked, out, last, errors = mask_code(markdown), [], 0, []
     for match in CITATION.finditer(masked):
         items = parse_citation(match.group(1))
         if items is None:

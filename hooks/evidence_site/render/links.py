@@ -6,10 +6,13 @@ computes final relative URLs itself, the way MkDocs would with use_directory_url
 from __future__ import annotations
 
 import posixpath
+from types import MappingProxyType
 
-SECTIONS = {"studies": "studies", "sources": "sources", "topics": "topics", "agents": "agents",
-            "claims": "claims", "thresholds": "thresholds", "comparisons": "comparisons",
-            "map": "evidence-map", "changes": "changes", "data": "data"}
+from evidence_site.records.kinds import KINDS
+
+# URL folder of each kind's index (and record pages), then of the site's computed pages.
+SECTIONS = MappingProxyType({**{k.name: k.section for k in KINDS if k.section},
+                             "map": "evidence-map", "changes": "changes", "data": "data"})
 
 
 def page_path(kind: str, key: str | None = None) -> str:

@@ -6,7 +6,6 @@ the Renderer calls reader_pages() once and each function here makes one Page.
 from __future__ import annotations
 
 import evidence_site.render.charts as charts
-
 import evidence_site.render.checker as checker
 
 FIGURES_SRC = "figures/index.md"

@@ -12,10 +12,9 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
+from evidence_site.records.labels import authors_text, short_label
 from evidence_site.records.models import Source
 from evidence_site.render.links import link, page_path
-
-MAX_AUTHORS = 6
 
 
 def locator_links(src: Source) -> list[tuple[str, str]]:
@@ -32,21 +31,6 @@ def locator_links(src: Source) -> list[tuple[str, str]]:
     if src.url:
         out.append(("Web page", src.url))
     return out
-
-
-def authors_text(authors: Iterable[str]) -> str:
-    names = list(authors)
-    if len(names) > MAX_AUTHORS:
-        names = names[:3] + ["et al."]
-    return ", ".join(names)
-
-
-def short_label(src: Source) -> str:
-    """'Steffensen 2011' style label for lists and aria labels."""
-    if src.label:
-        return src.label
-    first = src.authors[0].split(" ")[0] if src.authors else (src.container or src.title[:40])
-    return f"{first} {src.year}" if src.year else first
 
 
 def reference_html(src: Source) -> Markup:

@@ -16,9 +16,6 @@ from urllib.parse import quote, urlencode, urljoin
 import jinja2
 from markupsafe import Markup
 
-from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.derive.history import changes
-from evidence_site.render.reference_list import References, attribute_text, reference_html, short_label
 from evidence_site.derive.aggregates import (
     agent_conclusions,
     agent_studies,
@@ -28,12 +25,16 @@ from evidence_site.derive.aggregates import (
     outcomes_in_order,
     trial_count,
 )
-from evidence_site.export.open_data import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
-from evidence_site.render.template_globals import GLOBALS, VERDICTS, direction_text, level_badge, study_label
+from evidence_site.derive.history import changes
 from evidence_site.derive.levels import LevelResult, compute, level_rank
-from evidence_site.render.measure_pages import reader_pages
-from evidence_site.render.links import link, page_path, url_of
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.labels import short_label, study_label
 from evidence_site.records.references import Use, citing_records
+from evidence_site.render.links import link, page_path, url_of
+from evidence_site.render.measure_pages import reader_pages
+from evidence_site.render.metadata import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
+from evidence_site.render.reference_list import References, attribute_text, reference_html
+from evidence_site.render.template_globals import GLOBALS, VERDICTS, direction_text, level_badge
 
 
 @dataclass(frozen=True)
@@ -242,8 +243,20 @@ class Renderer:
         """The page at src as it is, when a render may skip it (see incremental.RenderMemo)."""
         return None
 
+    def paths(self) -> list[str]:
+        """The path of every page all() makes, without making them (for the site's path registry)."""
+        return [src for src, _ in self._specs()]
+
     def all(self) -> dict[str, Page]:
         """Every page; each is asked of kept() before its context is computed."""
+        specs = self._specs()
+        pages = [self.kept(src) or make() for src, make in specs]
+        made = {p.src: p for p in pages}
+        assert made.keys() == {src for src, _ in specs}, "a page spec names another path than its page"
+        return made
+
+    def _specs(self) -> list[tuple[str, Callable[[], Page]]]:
+        """(path, function making the page) for every generated page."""
         def changes_page() -> Page:
             return self.index("changes", "changes_index.md.j2", "What changed",
                               entries=changes(self.base, self.history), has_history=bool(self.history))
@@ -261,10 +274,7 @@ class Renderer:
                   (page_path("studies"), partial(self.index, "studies", "studies_index.md.j2", "Studies")),
                   (page_path("sources"), partial(self.index, "sources", "sources_index.md.j2", "Sources"))]
         specs += reader_pages(self)
-        pages = [self.kept(src) or make() for src, make in specs]
-        made = {p.src: p for p in pages}
-        assert made.keys() == {src for src, _ in specs}, "a page spec names another path than its page"
-        return made
+        return specs
 
 
 def render_site(base: EvidenceBase, directory_urls: bool = True, page_uses: dict | None = None,

@@ -5,19 +5,18 @@ from html import escape
 
 from markupsafe import Markup
 
-from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.render.reference_list import short_label
 from evidence_site.derive.levels import trial_name
+from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.kinds import PAGED
+from evidence_site.records.labels import short_label, study_label
 
 DIRECTIONS = {"benefit": "favours the intervention", "no-difference": "no difference",
               "harm": "favours the comparator (harm)", "mixed": "mixed results"}
 
-# Record kinds that have a page of their own; other kinds are named in plain text.
-PAGED_KINDS = {"studies", "sources", "topics", "agents", "comparisons"}
 
 
 def has_pages(kind: str) -> bool:
-    return kind in PAGED_KINDS
+    return kind in PAGED
 
 
 def design_label(scheme, design: str) -> str:
@@ -37,10 +36,6 @@ def direction_text(direction: str) -> str:
     return DIRECTIONS.get(direction, direction)
 
 
-def study_label(base: EvidenceBase, study) -> str:
-    return study.label or short_label(base.sources[study.source])
-
-
 def record_name(base: EvidenceBase, kind: str, key: str) -> str:
     record = base.of(kind)[key]
     if kind == "studies":
@@ -52,7 +47,7 @@ def record_name(base: EvidenceBase, kind: str, key: str) -> str:
 
 def use_link(base: EvidenceBase, href, use) -> Markup:
     name = escape(record_name(base, use.kind, use.key))
-    if use.kind in PAGED_KINDS:
+    if use.kind in PAGED:
         return Markup(f'<a href="{href(use.kind, use.key)}">{name}</a>')
     return Markup(f"{name} ({escape(use.kind)})")
 

@@ -16,16 +16,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Iterator
 
 from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.kinds import KINDS
 from evidence_site.render.renderer import Page, Renderer
 
 EVERYTHING = ("*", None)  # a dependency on the whole base
-KIND_PROPERTIES = {"sources": "sources", "studies": "studies", "topics": "topics", "agents": "agents",
-                   "comparisons": "comparisons", "thresholds": "thresholds", "claims": "claims",
-                   "outcomes": "outcomes"}
-SINGLE_PROPERTIES = {"glossary": "glossary", "scheme": "schemes"}
+# EvidenceBase attributes that are a kind's records, and those that are a kind's one record.
+KIND_PROPERTIES = MappingProxyType({k.attribute: k.name for k in KINDS if not k.one})
+SINGLE_PROPERTIES = MappingProxyType({k.attribute: k.name for k in KINDS if k.one})
 # Mappings the base derives from records, and how an edited record changes their keys.
 DERIVED = {"trials": lambda kind, record: [record.trial] if kind == "studies" and record.trial else []}
 

@@ -28,13 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
-from evidence_site.records.memo import DeferredGC
-from evidence_site.load.parse_cache import DiskCache
 from evidence_site.errors import EvidenceError
-from evidence_site.serve.render_memo import RenderMemo
 from evidence_site.load.loader import Loaded, load_all, load_file, not_a_record, record_files
-from evidence_site.records.models import KINDS
+from evidence_site.load.parse_cache import DiskCache
+from evidence_site.records.kinds import FOLDERS
+from evidence_site.records.memo import DeferredGC
 from evidence_site.render.renderer import Page
+from evidence_site.serve.render_memo import RenderMemo
 
 RACY_NS = 2_000_000_000
 CATCH_UP_DELAY = 1.0  # seconds between a deferring rebuild and the catch-up it asks for
@@ -141,7 +141,7 @@ class RecordCache:
         for path in changed:
             folder, name = os.path.split(path)
             kind = os.path.basename(folder)
-            if os.path.dirname(folder) != root or kind not in KINDS or not_a_record(name):
+            if os.path.dirname(folder) != root or kind not in FOLDERS or not_a_record(name):
                 return None  # a top-level file, a new folder, something record_files words an error for
             if os.path.isfile(path) and not os.path.islink(path):
                 by_path.setdefault(path, (kind, Path(folder) / name))
