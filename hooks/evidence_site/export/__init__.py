@@ -1,0 +1,6 @@
+"""Files written beside the pages: the open-data exports (open_data.py), redirect pages for old
+URLs (redirects.py) and publishing a build atomically (publish.py).
+
+A new export is a function (base) -> text added to open_data.EXPORTS and described in
+render/metadata.FILES (the data page lists it).
+"""
