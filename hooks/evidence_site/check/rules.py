@@ -1,6 +1,8 @@
 """Cross-record checks: every reference resolves, every claim cites, every source has a locator."""
 from __future__ import annotations
 
+from typing import Callable
+
 from evidence_site.check.thresholds import threshold_problems
 from evidence_site.check.trials import trial_warnings
 from evidence_site.errors import EvidenceError, did_you_mean, field_path
@@ -9,18 +11,8 @@ from evidence_site.records.references import REFERENCES, SINGULAR
 
 
 def check(base: EvidenceBase) -> list[EvidenceError]:
-    """All problems (errors and warnings) of the base."""
-    problems: list[EvidenceError] = []
-    problems += _check_scheme(base)
-    problems += _check_references(base)
-    problems += _check_locators(base)
-    problems += _check_studies(base)
-    problems += _check_unique_conclusions(base)
-    problems += _check_comparisons(base)
-    problems += threshold_problems(base)
-    if not any(p.message.startswith(("unknown design", "more than one level scheme", "no level scheme")) for p in problems):
-        problems += trial_warnings(base)
-    return problems
+    """All problems (errors and warnings) of the base: every rule of RULES, in order."""
+    return [problem for rule in RULES for problem in rule(base)]
 
 
 def _targets(base: EvidenceBase) -> dict[str, set[str]]:
@@ -136,3 +128,10 @@ def _check_unique_conclusions(base: EvidenceBase) -> list[EvidenceError]:
             else:
                 seen[conclusion.id] = key
     return out
+
+
+# Every rule over the loaded base: rule(base) -> list[EvidenceError]. A new check goes here.
+RULES: tuple[Callable[[EvidenceBase], list[EvidenceError]], ...] = (
+    _check_scheme, _check_references, _check_locators, _check_studies, _check_unique_conclusions,
+    _check_comparisons, threshold_problems, trial_warnings,
+)

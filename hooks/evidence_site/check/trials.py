@@ -7,6 +7,8 @@ from evidence_site.records.evidence_base import EvidenceBase, group_trials
 
 def trial_warnings(base: EvidenceBase) -> list[EvidenceError]:
     """Papers of one trial that disagree on PEDro score, initial N or design: a warning naming both files."""
+    if not _designs_known(base):
+        return []  # the scheme or design errors say what is wrong; comparing unknown designs adds noise
     out = []
     for key, papers in sorted(group_trials(list(base.studies.values())).items()):
         for label, value, field_name in (("PEDro score", lambda s: s.pedro.score if s.pedro else None, "pedro"),
@@ -22,3 +24,11 @@ def trial_warnings(base: EvidenceBase) -> list[EvidenceError]:
                                          "papers on one trial should agree; the lower PEDro and larger N are used",
                                          warning=True))
     return out
+
+
+def _designs_known(base: EvidenceBase) -> bool:
+    """One level scheme, and every study's design is one of its designs."""
+    if len(base.of("schemes")) != 1:
+        return False
+    designs = {d.id for d in base.scheme.designs}
+    return all(study.design in designs for study in base.studies.values())
