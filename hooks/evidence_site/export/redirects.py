@@ -2,18 +2,11 @@
 from __future__ import annotations
 
 import posixpath
-from html import escape
 
 from evidence_site.check.aliases import alias_file
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.render.links import page_path, url_of
-
-_TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Page moved</title>
-<meta name="robots" content="noindex"><link rel="canonical" href="{url}">
-<meta http-equiv="refresh" content="0; url={url}"></head>
-<body><p>This page has moved to <a href="{url}">{url}</a>.</p></body></html>
-"""
+from evidence_site.render.renderer import render_partial
 
 
 def redirect_files(base: EvidenceBase, directory_urls: bool = True) -> dict[str, str]:
@@ -24,5 +17,5 @@ def redirect_files(base: EvidenceBase, directory_urls: bool = True) -> dict[str,
             rel_file = alias_file(alias)
             url = posixpath.relpath(target or ".", posixpath.dirname(rel_file) or ".")
             url = url + "/" if directory_urls and not url.endswith("/") else url
-            out[rel_file] = _TEMPLATE.format(url=escape(url))
+            out[rel_file] = render_partial("redirect.html.j2", url=url)
     return out

@@ -45,12 +45,10 @@ class SiteLinks:
     issues: str      # e.g. https://github.com/owner/repo/issues/new
 
     def actions(self, record_file: str, title: str) -> str:
-        edit = escape(self.edit_root + quote(record_file))
+        """The "Edit this record" and "Report a problem" links of a record's page."""
         query = urlencode({"template": "wrong.yml", "title": f"Problem with {record_file}",
                            "record": record_file, "page": title})
-        report = escape(f"{self.issues}?{query}")
-        return (f'<p class="record-actions"><a href="{edit}" rel="nofollow">Edit this record</a> · '
-                f'<a href="{report}" rel="nofollow">Report a problem</a></p>\n')
+        return _ACTIONS.render(edit=self.edit_root + quote(record_file), report=f"{self.issues}?{query}")
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,14 @@ _ENV = jinja2.Environment(
     auto_reload=False,  # templates ship with the package: no stat() of the template file per page
 )
 _ENV.globals.update(GLOBALS)
+_ACTIONS = _ENV.get_template("partials/record_actions.html.j2")
 # Record text in a line Markdown parses (a heading): no link, emphasis or {: attr} can form.
 _ENV.filters["inert"] = lambda text: Markup(attribute_text(str(text)))
+
+
+def render_partial(name: str, **context: object) -> str:
+    """An HTML fragment from render/templates/partials/ (context autoescaped)."""
+    return _ENV.get_template(f"partials/{name}").render(**context)
 
 
 def front_matter(title: str, **extra: object) -> str:
