@@ -48,7 +48,7 @@ def cache_dir() -> Path | None:
 
 
 # The modules whose code decides what a file parses to (loader.parse_text and what it calls).
-_PARSING_CODE = ("load/parse_cache.py", "load/loader.py", "load/yaml_file.py", "load/fast_yaml.py", "editing/new_record.py")
+_PARSING_CODE = ("load/parse_cache.py", "load/loader.py", "load/yaml_file.py", "load/fast_yaml.py", "load/todo.py")
 
 
 def _code_version() -> str:
