@@ -12,6 +12,7 @@ import random
 import shutil
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -27,18 +28,20 @@ from bench import synth  # noqa: E402
 import evidence_site.load.fast_yaml as fastyaml  # noqa: E402
 import evidence_site.load.yaml_file as yamlfile  # noqa: E402
 import evidence_site.pipeline as site  # noqa: E402
-import evidence_site.records.references as uses_module  # noqa: E402
-import evidence_site.serve.session as cache_module  # noqa: E402
+import evidence_site.serve.records as serve_records  # noqa: E402
+import evidence_site.serve.session as session_module  # noqa: E402
 from evidence_site.pipeline import load_base  # noqa: E402
+from evidence_site.records.memo import Memo  # noqa: E402
 from evidence_site.render.links import _relpath  # noqa: E402
 from evidence_site.render.renderer import Page, render_site  # noqa: E402
-from evidence_site.serve.session import Cache, PageStore  # noqa: E402
+from evidence_site.serve.page_store import PageStore  # noqa: E402
+from evidence_site.serve.session import ServeSession  # noqa: E402
 
 
 @pytest.fixture
 def trusted(monkeypatch):
     """Trust file stamps at once (tests edit files within the 2 s a real cache waits)."""
-    monkeypatch.setattr(cache_module, "RACY_NS", -1)
+    monkeypatch.setattr(serve_records, "RACY_NS", -1)
 
 
 def test_generator_writes_an_obviously_synthetic_valid_project(tmp_path):
@@ -102,11 +105,21 @@ def test_libyaml_errors_are_worded_as_before():
 
 
 def test_records_share_the_field_paths_of_their_line_maps():
-    _, a = yamlfile.parse("id: a\nfindings:\n- text: x\n", "a.yaml")
-    _, b = yamlfile.parse("id: b\nfindings:\n- text: y\n", "b.yaml")
+    paths: dict = {}  # one load's table (loader.Reading)
+    _, a = yamlfile.parse("id: a\nfindings:\n- text: x\n", "a.yaml", paths)
+    _, b = yamlfile.parse("id: b\nfindings:\n- text: y\n", "b.yaml", paths)
     shared = {k: k for k in a}
     assert a == {(): 1, ("id",): 1, ("findings",): 2, ("findings", 0): 3, ("findings", 0, "text"): 3}
     assert all(shared[k] is k for k in b)  # the same tuple objects, not equal copies
+
+
+def test_records_of_one_load_share_their_field_paths():
+    from evidence_site.load.loader import load_all
+
+    loaded, _ = load_all(FIXTURES / "mini/evidence")
+    first, second = [item.lines for item in loaded if item.kind == "sources"][:2]
+    shared = {k: k for k in first}
+    assert all(shared[k] is k for k in second if k in shared) and ("id",) in second
 
 
 def test_lexical_relpath_matches_posixpath():
@@ -118,36 +131,41 @@ def test_lexical_relpath_matches_posixpath():
         assert _relpath(path, start) == posixpath.relpath(path, start), (path, start)
 
 
+def _afresh(base):
+    """The base with a memo of its own: a reference render that reuses nothing the session kept."""
+    return replace(base, memo=Memo())
+
+
 def test_record_cache_rereads_only_changed_files(tmp_path, trusted):
     evidence = tmp_path / "evidence"
     shutil.copytree(FIXTURES / "mini/evidence", evidence)
-    cache = Cache()
-    first, _ = cache.records.load_all(evidence)
-    assert cache.records.reads == len(first)
-    again, _ = cache.records.load_all(evidence)
-    assert cache.records.reads == 0 and [a.record for a in again] == [f.record for f in first]
+    serve = ServeSession()
+    first, _ = serve.records.load_all(evidence)
+    assert serve.records.reads == len(first)
+    again, _ = serve.records.load_all(evidence)
+    assert serve.records.reads == 0 and [a.record for a in again] == [f.record for f in first]
     study = evidence / "studies/paper-a.yaml"
     study.write_text(study.read_text().replace("country: Norway", "country: Sweden"))
-    edited, _ = cache.records.load_all(evidence)
-    assert cache.records.reads == 1
+    edited, _ = serve.records.load_all(evidence)
+    assert serve.records.reads == 1
     assert next(x.record for x in edited if x.kind == "studies").country == "Sweden"
     (evidence / "sources/review-a.yaml").unlink()
-    remaining, errors = cache.records.load_all(evidence)
+    remaining, errors = serve.records.load_all(evidence)
     assert len(remaining) == len(first) - 1 and not errors
 
 
 def test_a_record_that_fails_to_load_is_not_cached(tmp_path, trusted):
     evidence = tmp_path / "evidence"
     shutil.copytree(FIXTURES / "mini/evidence", evidence)
-    cache = Cache()
-    cache.records.load_all(evidence)
+    serve = ServeSession()
+    serve.records.load_all(evidence)
     study = evidence / "studies/paper-a.yaml"
     good = study.read_text()
     study.write_text(good.replace("country: Norway", "country: [Norway"))
-    _, errors = cache.records.load_all(evidence)
+    _, errors = serve.records.load_all(evidence)
     assert errors and "invalid YAML" in str(errors[0])
-    _, errors = cache.records.load_all(evidence)
-    assert errors and cache.records.reads == 1  # read again, still broken
+    _, errors = serve.records.load_all(evidence)
+    assert errors and serve.records.reads == 1  # read again, still broken
 
 
 EDITS = [  # (file under evidence/, edit) of every kind of record the synthetic project has
@@ -165,8 +183,8 @@ EDITS = [  # (file under evidence/, edit) of every kind of record the synthetic 
 
 def test_incremental_render_equals_a_full_render_after_every_kind_of_edit(tmp_path, trusted):
     project = synth.generate(tmp_path / "p", 20)
-    cache = Cache()
-    built = site.build(project.evidence, cache=cache)
+    serve = ServeSession()
+    built = site.build(project.evidence, session=serve)
     total = len(built.pages)
     added = project.evidence / "studies/synthetic-study-0099.yaml"
     edits = EDITS + [
@@ -179,81 +197,78 @@ def test_incremental_render_equals_a_full_render_after_every_kind_of_edit(tmp_pa
             path.unlink()
         else:
             path.write_text(edit(path.read_text(encoding="utf-8") if path.exists() else ""), encoding="utf-8")
-        built = site.build(project.evidence, cache=cache)
-        uses_module._LAST[:] = [None, None]  # the reference render recomputes backlinks from scratch
-        full = render_site(built.base)
+        built = site.build(project.evidence, session=serve)
+        full = render_site(_afresh(built.base))
         assert built.pages.keys() == full.keys(), rel
         stale = [src for src in full if built.pages[src] != full[src]]
         assert not stale, (rel, stale)
         if rel.startswith("studies/") and path != added:
-            assert cache.renders.rendered < total / 2, (rel, cache.renders.rendered)
+            assert serve.renders.rendered < total / 2, (rel, serve.renders.rendered)
 
 
 def test_a_fast_rebuild_renders_the_edited_record_and_a_catch_up_renders_the_rest(tmp_path, trusted, monkeypatch):
-    monkeypatch.setattr(cache_module, "CATCH_UP_DELAY", 0.0)
+    monkeypatch.setattr(session_module, "CATCH_UP_DELAY", 0.0)
     project = synth.generate(tmp_path / "p", 20)
-    cache = Cache(pages_on_disk=True)
+    serve = ServeSession(pages_on_disk=True)
     try:
-        previous = site.build(project.evidence, cache=cache)
-        cache.rebuild_done(ok=True)
+        previous = site.build(project.evidence, session=serve)
+        serve.rebuild_done(ok=True)
         for rel, edit in EDITS:
             path = project.evidence / rel
             path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
-            fast = site.build(project.evidence, cache=cache)
-            uses_module._LAST[:] = [None, None]
-            full = render_site(fast.base)
+            fast = site.build(project.evidence, session=serve)
+            full = render_site(_afresh(fast.base))
             own = f"{rel[:-len('.yaml')]}.md"
-            assert fast.deferred and "data/evidence.json" not in fast.extra_files(), rel
+            assert serve.deferred and "data/evidence.json" not in fast.extra_files(), rel
             if own in full:
                 assert fast.pages[own] == full[own], rel
             if rel.startswith("studies/"):  # an overview waits for the catch-up
                 assert fast.pages["studies/index.md"] is previous.pages["studies/index.md"], rel
-                assert cache.renders.rendered == 1, (rel, cache.renders.rendered)
-            cache.rebuild_done(ok=True, deferred=fast.deferred)
-            trigger = Path(cache.trigger_dir) / "catch-up"
+                assert serve.renders.rendered == 1, (rel, serve.renders.rendered)
+            serve.rebuild_done(ok=True)
+            trigger = Path(serve.trigger_dir) / "catch-up"
             for _ in range(100):  # the timer writes the file that makes the server rebuild
                 if trigger.exists():
                     break
                 time.sleep(0.01)
-            assert trigger.exists() and cache.catch_up_due
-            caught_up = site.build(project.evidence, cache=cache)
-            cache.rebuild_done(ok=True, deferred=caught_up.deferred)
-            assert not caught_up.deferred
+            assert trigger.exists() and serve.catch_up_due
+            caught_up = site.build(project.evidence, session=serve)
+            serve.rebuild_done(ok=True)
+            assert not serve.deferred and "data/evidence.json" in caught_up.extra_files()
             assert {s: p.markdown for s, p in caught_up.pages.items()} == {s: p.markdown for s, p in full.items()}, rel
             previous = caught_up
             trigger.unlink()
     finally:
-        cache.close()
+        serve.close()
 
 
 def test_a_page_that_newly_cites_a_source_is_listed_on_it_after_the_catch_up(tmp_path, trusted):
     shutil.copytree(ROOT / "evidence", tmp_path / "evidence")
     shutil.copytree(ROOT / "content", tmp_path / "content")
-    cache = Cache(pages_on_disk=True)
+    serve = ServeSession(pages_on_disk=True)
     try:
-        before = site.build(tmp_path / "evidence", tmp_path / "content", cache=cache).pages["sources/kampman-2012.md"]
-        cache.rebuild_done(ok=True)
+        before = site.build(tmp_path / "evidence", tmp_path / "content", session=serve).pages["sources/kampman-2012.md"]
+        serve.rebuild_done(ok=True)
         about = tmp_path / "content/about.md"
         about.write_text(about.read_text(encoding="utf-8") + "\nSee also [@kampman-2012].\n", encoding="utf-8")
-        fast = site.build(tmp_path / "evidence", tmp_path / "content", cache=cache)
-        assert fast.deferred and fast.pages["sources/kampman-2012.md"] is before  # no record changed
-        cache.rebuild_done(ok=True, deferred=fast.deferred)
-        after = site.build(tmp_path / "evidence", tmp_path / "content", cache=cache).pages["sources/kampman-2012.md"]
+        fast = site.build(tmp_path / "evidence", tmp_path / "content", session=serve)
+        assert serve.deferred and fast.pages["sources/kampman-2012.md"] is before  # no record changed
+        serve.rebuild_done(ok=True)
+        after = site.build(tmp_path / "evidence", tmp_path / "content", session=serve).pages["sources/kampman-2012.md"]
         assert after.markdown.count("(page)") == before.markdown.count("(page)") + 1
     finally:
-        cache.close()
+        serve.close()
 
 
 def test_backlinks_from_hand_written_pages_are_listed_once_after_rebuilds(tmp_path, trusted):
     """They were appended to a result kept for the next rebuild, so each rebuild added them again."""
     shutil.copytree(ROOT / "evidence", tmp_path / "evidence")
-    cache = Cache()
+    serve = ServeSession()
     for _ in range(3):
-        site.build(tmp_path / "evidence", ROOT / "content", cache=cache)
+        site.build(tmp_path / "evidence", ROOT / "content", session=serve)
     source = tmp_path / "evidence/sources/steffensen-2011.yaml"  # cited by content/index.md
     source.write_text(source.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
-    served = site.build(tmp_path / "evidence", ROOT / "content", cache=cache).pages["sources/steffensen-2011.md"]
-    uses_module._LAST[:] = [None, None]
+    served = site.build(tmp_path / "evidence", ROOT / "content", session=serve).pages["sources/steffensen-2011.md"]
     fresh = site.build(tmp_path / "evidence", ROOT / "content").pages["sources/steffensen-2011.md"]
     assert "(page)" in fresh.markdown and served.markdown == fresh.markdown
 
@@ -279,10 +294,11 @@ def test_serve_rebuilds_print_only_new_warnings(capsys, monkeypatch):
 
     old = EvidenceError("evidence/sources/a.yaml", 1, "reviewed", "record has no review date", warning=True)
     new = EvidenceError("evidence/sources/b.yaml", 3, "", "source 'b' is not cited anywhere", warning=True)
-    monkeypatch.setattr(mkdocs_hook, "_session", {"cache": object()})
-    mkdocs_hook._print_warnings([old])
+    builder = mkdocs_hook.SiteBuilder()
+    builder.reset("serve")
+    builder.print_warnings([old])
     assert "a.yaml:1" in capsys.readouterr().err
-    mkdocs_hook._print_warnings([old, new])
+    builder.print_warnings([old, new])
     printed = capsys.readouterr().err
     assert "b.yaml:3" in printed and "a.yaml" not in printed and "1 warnings as in the previous build" in printed
 
@@ -290,60 +306,60 @@ def test_serve_rebuilds_print_only_new_warnings(capsys, monkeypatch):
 def test_a_fast_rebuild_stats_only_the_files_the_watcher_reported(tmp_path, trusted):
     project = synth.generate(tmp_path / "p", 20)
     evidence = project.evidence.resolve()
-    cache = Cache(pages_on_disk=True)
+    serve = ServeSession(pages_on_disk=True)
     try:
-        full = site.build(evidence, cache=cache)
-        cache.rebuild_done(ok=True)
-        cache.changes.attach()
+        full = site.build(evidence, session=serve)
+        serve.rebuild_done(ok=True)
+        serve.changes.attach()
         study = evidence / "studies/synthetic-study-0003.yaml"
         study.write_text(study.read_text(encoding="utf-8").replace("population: ", "population: Seen ", 1), encoding="utf-8")
-        cache.changes.note(str(study))
-        fast = site.build(evidence, cache=cache)
-        assert cache.records.stats == 1 and "Seen" in fast.pages["studies/synthetic-study-0003.md"].markdown
-        cache.rebuild_done(ok=True, deferred=fast.deferred)
-        site.build(evidence, cache=cache)  # the catch-up lists and stats every file
-        assert cache.records.stats == len(full.base.origins)
-        cache.rebuild_done(ok=True)
+        serve.changes.note(str(study))
+        fast = site.build(evidence, session=serve)
+        assert serve.records.stats == 1 and "Seen" in fast.pages["studies/synthetic-study-0003.md"].markdown
+        serve.rebuild_done(ok=True)
+        site.build(evidence, session=serve)  # the catch-up lists and stats every file
+        assert serve.records.stats == len(full.base.origins)
+        serve.rebuild_done(ok=True)
         # An edit whose event was lost shows in the catch-up's full scan, not in the fast rebuild.
         study.write_text(study.read_text(encoding="utf-8").replace("population: Seen ", "population: Lost ", 1), encoding="utf-8")
-        fast = site.build(evidence, cache=cache)
+        fast = site.build(evidence, session=serve)
         assert "Lost" not in fast.pages["studies/synthetic-study-0003.md"].markdown
-        cache.rebuild_done(ok=True, deferred=fast.deferred)
-        caught_up = site.build(evidence, cache=cache)
+        serve.rebuild_done(ok=True)
+        caught_up = site.build(evidence, session=serve)
         assert "Lost" in caught_up.pages["studies/synthetic-study-0003.md"].markdown
-        cache.rebuild_done(ok=True)
+        serve.rebuild_done(ok=True)
         # A new record and a removed one: the same records, in the same order, as a full scan.
         added = evidence / "studies/synthetic-study-0099.yaml"
         added.write_text(project.study_file(2).read_text(encoding="utf-8").replace(
             "id: synthetic-study-0002", "id: synthetic-study-0099"), encoding="utf-8")
         for change in (lambda: None, added.unlink):
             change()
-            cache.changes.note(str(added))
-            fast = site.build(evidence, cache=cache)
-            assert cache.records.stats <= 1
+            serve.changes.note(str(added))
+            fast = site.build(evidence, session=serve)
+            assert serve.records.stats <= 1
             assert [(o.kind, o.record.id) for o in fast.base.origins.values()] == \
                 [(o.kind, o.record.id) for o in site.build(evidence).base.origins.values()]
-            cache.rebuild_done(ok=True, deferred=fast.deferred)
-            site.build(evidence, cache=cache)
-            cache.rebuild_done(ok=True)
+            serve.rebuild_done(ok=True)
+            site.build(evidence, session=serve)
+            serve.rebuild_done(ok=True)
         # A change the listing cannot follow (a top-level file) makes the fast rebuild scan all.
-        cache.changes.note(str(evidence / "glossary.yaml"))
-        site.build(evidence, cache=cache)
-        assert cache.records.stats == len(fast.base.origins)
+        serve.changes.note(str(evidence / "glossary.yaml"))
+        site.build(evidence, session=serve)
+        assert serve.records.stats == len(fast.base.origins)
     finally:
-        cache.close()
+        serve.close()
 
 
 def test_reference_checks_reused_for_unchanged_records_still_see_a_removed_target(tmp_path, trusted):
     from evidence_site.errors import EvidenceCheckFailed
 
     shutil.copytree(FIXTURES / "mini/evidence", tmp_path / "evidence")
-    cache = Cache()
-    site.build(tmp_path / "evidence", cache=cache)
+    serve = ServeSession()
+    site.build(tmp_path / "evidence", session=serve)
     source = tmp_path / "evidence/sources/review-a.yaml"
     text = source.read_text(encoding="utf-8")
     source.unlink()  # the records citing it are unchanged: the same objects as before
     with pytest.raises(EvidenceCheckFailed, match="unknown source 'review-a'"):
-        site.build(tmp_path / "evidence", cache=cache)
+        site.build(tmp_path / "evidence", session=serve)
     source.write_text(text, encoding="utf-8")
-    site.build(tmp_path / "evidence", cache=cache)
+    site.build(tmp_path / "evidence", session=serve)

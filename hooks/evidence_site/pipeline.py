@@ -8,9 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 import evidence_site.load.parse_cache as diskcache
 from evidence_site.check.aliases import alias_problems
@@ -19,35 +19,34 @@ from evidence_site.check.reviews import review_warnings
 from evidence_site.check.rules import check
 from evidence_site.derive.history import git_history
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
-from evidence_site.export.open_data import export_files
 from evidence_site.export.redirects import redirect_files
 from evidence_site.load.loader import load_all
 from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble
-from evidence_site.records.memo import gc_paused
+from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render.citations import resolve
 from evidence_site.render.claim_marks import mark_claims
 from evidence_site.render.glossary import abbreviate_html, markdown_definitions
 from evidence_site.render.links import url_of
 from evidence_site.render.metadata import FILES
 from evidence_site.render.reference_list import References
-from evidence_site.render.renderer import Page, Renderer, SiteLinks, render_site
-
-if TYPE_CHECKING:  # the preview server's cache: only the adapter imports serve/
-    from evidence_site.serve.session import Cache
+from evidence_site.render.renderer import Page, Renderer, SiteLinks
+from evidence_site.session import OneShot, Session
 
 
-def load_base(evidence_dir: Path, load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = load_all) -> EvidenceBase:
+def load_base(evidence_dir: Path, load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = load_all,
+              memo: Memo | None = None) -> EvidenceBase:
     """Load and check evidence/; raises EvidenceCheckFailed with every error found.
 
-    load replaces loader.load_all, e.g. by cache.RecordCache.load_all."""
+    load replaces loader.load_all, e.g. by a session's load_records (session.py); memo is the
+    session's memo (a fresh one if None)."""
     with gc_paused():
         loaded, errors = load(Path(evidence_dir))
-        base = assemble(loaded)
+        base = assemble(loaded, memo)
         problems = check(base)
     errors += [p for p in problems if not p.warning]
     if errors:
         raise EvidenceCheckFailed(errors)
-    return EvidenceBase(base.records, base.origins, tuple(sorted((p for p in problems if p.warning), key=str)))
+    return EvidenceBase(base.records, base.origins, tuple(sorted((p for p in problems if p.warning), key=str)), base.memo)
 
 
 @dataclass(frozen=True)
@@ -55,10 +54,7 @@ class Built:
     base: EvidenceBase
     pages: dict[str, Page]
     directory_urls: bool
-    # Work a preview server's fast rebuild left for a catch-up build: overview pages (see
-    # RenderMemo.render) and the open-data exports, which then keep their previous files.
-    deferred: bool = False
-    serving: bool = False  # built for a preview server: exports keep per-record work for the next build
+    session: Session = field(default_factory=OneShot, repr=False)  # makes the exports (see _extras)
 
     @property
     def warnings(self) -> tuple[EvidenceError, ...]:
@@ -87,7 +83,7 @@ class Built:
         return abbreviate_html(html, self.base.glossary)
 
     def extra_files(self) -> dict[str, str]:
-        """Files beside the pages: redirects for old URLs and the open-data exports (unless deferred)."""
+        """Files beside the pages: redirects for old URLs and the session's open-data exports."""
         return dict(self._extras())
 
     def write_extras(self, site_dir: Path) -> None:
@@ -99,8 +95,7 @@ class Built:
 
     def _extras(self) -> Iterator[tuple[str, str]]:
         yield from sorted(redirect_files(self.base, self.directory_urls).items())
-        if not self.deferred:
-            yield from export_files(self.base, reuse=self.serving)
+        yield from self.session.exports(self.base)
 
 
 # Files a MkDocs + Material build writes besides the pages: the theme's assets, the search index,
@@ -127,13 +122,13 @@ def site_files(base: EvidenceBase, docs_dir: Path | None, directory_urls: bool =
 
 
 def check_project(evidence_dir: Path, docs_dir: Path | None, directory_urls: bool = True,
-                  load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = diskcache.load_all
-                  ) -> tuple[EvidenceBase, dict[str, str]]:
+                  load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = diskcache.load_all,
+                  memo: Memo | None = None) -> tuple[EvidenceBase, dict[str, str]]:
     """Everything `evidence-site check` and a build refuse, read from the same inputs (so a tree
     that passes check builds): the records, the hand-written pages and the site's paths.
 
     Returns the checked base (with its warnings) and the hand-written pages by path."""
-    base = load_base(Path(evidence_dir), load)
+    base = load_base(Path(evidence_dir), load, memo)
     pages = content_pages(docs_dir)
     shown = os.path.relpath(docs_dir, Path(evidence_dir).resolve().parent).replace(os.sep, "/") if docs_dir else "content"
     problems = check_content(base, pages, shown) + path_problems(base, docs_dir, directory_urls)
@@ -163,31 +158,23 @@ def expand_markers(markdown: str, renderer: Renderer, src: str, refs: References
 def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True,
           links: SiteLinks | None = None, review_max_age_days: int | None = None,
           today: dt.date | None = None, site_url: str | None = None,
-          cache: Cache | None = None, one_shot: bool = False) -> Built:
+          session: Session | None = None) -> Built:
     """Load, check and render; raises EvidenceCheckFailed listing every problem.
 
-    A cache (kept by a long-lived front end between rebuilds) makes a rebuild re-read only the
-    record files that changed and re-render only the pages that read a changed record.
-    one_shot says the process builds once and exits: what is built is then kept out of the
-    garbage collector's rescans (see bulk.gc_paused).
+    session says how records are loaded, pages rendered and exports made (session.py): a
+    one-shot build by default; a preview server's session keeps work between its rebuilds.
     """
-    with gc_paused(keep_until_exit=one_shot):
-        return _build(Path(evidence_dir), docs_dir, directory_urls, links, review_max_age_days, today, site_url, cache)
+    session = session or OneShot()
+    with session.bulk():
+        return _build(Path(evidence_dir), docs_dir, directory_urls, links, review_max_age_days, today, site_url, session)
 
 
 def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_days, today, site_url,
-           cache: Cache | None) -> Built:
+           session: Session) -> Built:
     docs = Path(docs_dir) if docs_dir else None
-    base, pages = check_project(evidence_dir, docs, directory_urls, cache.load_records if cache else diskcache.load_all)
+    base, pages = check_project(evidence_dir, docs, directory_urls, session.load_records, session.memo)
     if review_max_age_days is not None:
         base = replace(base, warnings=base.warnings + tuple(review_warnings(base, review_max_age_days, today or dt.date.today())))
     page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
-    history = git_history(evidence_dir)
-    args = (page_uses, links, history, site_url)
-    if not cache:
-        return Built(base, render_site(base, directory_urls, *args), directory_urls)
-    defer = cache.defer
-    rendered = cache.renders.render(base, directory_urls, *args, defer=defer)
-    # Always a catch-up after a deferring render: besides an edited record, a hand-written page
-    # that now cites a source changes that source's page, which the deferring render kept.
-    return Built(base, rendered, directory_urls, deferred=defer, serving=True)
+    rendered = session.render(base, directory_urls, page_uses, links, git_history(evidence_dir), site_url)
+    return Built(base, rendered, directory_urls, session)

@@ -25,27 +25,17 @@ def _targets(base: EvidenceBase) -> dict[str, set[str]]:
     }
 
 
-_LAST_REFERENCES: list = [None, {}]
-
-
 def _check_references(base: EvidenceBase) -> list[EvidenceError]:
     """Unknown ids, and citations of sources that are not evidence. A record that is the same
-    object as in the previous call, checked against the same ids, has the same problems."""
+    object as in the previous build (under `serve`, a file that did not change keeps its Loaded
+    object), checked against the same ids, has the same problems: they come from the memo."""
     targets = _targets(base)
     not_evidence = {k for k, s in base.sources.items() if not s.evidence}
-    state = (targets, not_evidence)
-    memo = _LAST_REFERENCES[1] if _LAST_REFERENCES[0] == state else {}
-    fresh, out = {}, []
-    for (kind, key), origin in base.origins.items():
-        if kind == "glossary":
-            continue
-        hit = memo.get(id(origin))
-        if hit is None or hit[0] is not origin:
-            hit = (origin, _reference_problems(base, kind, key, targets, not_evidence))
-        fresh[id(origin)] = hit
-        out.extend(hit[1])
-    _LAST_REFERENCES[:] = [state, fresh]
-    return out
+    origins = [origin for (kind, _), origin in base.origins.items() if kind != "glossary"]
+    problems = base.memo.each(
+        "reference problems", origins, context=(targets, not_evidence),
+        fn=lambda origin: _reference_problems(base, origin.kind, origin.record.id, targets, not_evidence))
+    return [problem for found in problems for problem in found]
 
 
 def _reference_problems(base: EvidenceBase, kind: str, key: str, targets: dict, not_evidence: set) -> list[EvidenceError]:

@@ -11,7 +11,7 @@ import rispy
 
 from evidence_site.derive.levels import compute
 from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.records.memo import PerRecord
+from evidence_site.records.memo import Memo
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION, real_authors  # noqa: F401  (the files described on the data page)
 from evidence_site.render.reference_list import locator_links
 
@@ -37,19 +37,17 @@ def _dump(record: Any) -> dict:
     return record.model_dump(mode="json", exclude_none=True)
 
 
-_DUMPS = PerRecord(_dump)
-
-
 def _json(value: Any) -> str:
     """Compact JSON: json's fast C encoder only runs without indent (about 10x faster)."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def evidence_json(base: EvidenceBase, reuse: bool = False) -> str:
-    """reuse keeps each record's dump for the next call (for a preview server's rebuilds)."""
+def evidence_json(base: EvidenceBase, memo: Memo | None = None) -> str:
+    """memo, a preview server's, keeps each record's dump for the next call; without one the
+    dumps are not kept (a build that runs once would only hold them until it exits)."""
     kinds = list(base.records.items())
     records = [r for _, recs in kinds for r in recs.values()]
-    dumps = iter(_DUMPS(records) if reuse else [_dump(r) for r in records])  # one call: it keeps what it saw
+    dumps = iter(memo.each("dumps", records, _dump) if memo else [_dump(r) for r in records])  # one call: it keeps what it saw
     records = {kind: [next(dumps) for _ in recs] for kind, recs in kinds}
     levels = {}
     for topic in base.topics.values():
@@ -157,8 +155,8 @@ EXPORTS = {"data/evidence.json": evidence_json, "data/studies.csv": studies_csv,
            "data/references.bib": bibtex, "data/references.ris": ris, "data/references.csl.json": csl_json}
 
 
-def export_files(base: EvidenceBase, reuse: bool = False) -> Iterator[tuple[str, str]]:
-    """(path, text) of each export, made one at a time; reuse as for evidence_json."""
+def export_files(base: EvidenceBase, memo: Memo | None = None) -> Iterator[tuple[str, str]]:
+    """(path, text) of each export, made one at a time; memo as for evidence_json."""
     for path, make in sorted(EXPORTS.items()):
-        yield path, evidence_json(base, reuse) if make is evidence_json else make(base)
+        yield path, evidence_json(base, memo) if make is evidence_json else make(base)
 

@@ -1,9 +1,9 @@
 """Read every record under evidence/ into validated models, collecting all errors."""
 from __future__ import annotations
 
-import functools
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -20,7 +20,7 @@ from evidence_site.records.models import ID_PATTERN
 SCHEMA_DIR = "_schemas"
 _ID_RE = re.compile(ID_PATTERN)
 # Ids whose page would take the place of another page (a record's page is <kind>/<id>).
-RESERVED_IDS = {"index"}
+RESERVED_IDS = frozenset({"index"})
 
 
 def not_a_record(name: str) -> bool:
@@ -28,15 +28,39 @@ def not_a_record(name: str) -> bool:
     return name.startswith(".") or name.lower().startswith("readme")
 
 
-def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[EvidenceError]]:
+@dataclass
+class Reading:
+    """What the files of one load of evidence/ share: the folder their names are shown relative
+    to in error messages (the project root, the folder holding evidence/), and the field-path
+    tuples of their line maps (yaml_file.parse)."""
+
+    root: Path
+    paths: dict = field(default_factory=dict, repr=False)
+    _folders: dict[str, str] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, evidence_dir: Path) -> "Reading":
+        return cls(Path(evidence_dir).resolve().parent)
+
+    def show(self, path: Path) -> str:
+        """Path as editors see it: relative to the root."""
+        folder = str(path.parent)
+        shown = self._folders.get(folder)
+        if shown is None:  # once per folder: 24,000 files live in a few folders
+            shown = self._folders[folder] = _show_dir(folder, self.root)
+        return shown + path.name
+
+
+def record_files(evidence_dir: Path, reading: Reading | None = None) -> tuple[list[tuple[str, Path]], list[EvidenceError]]:
     """(kind, path) for every record file, plus errors for files in the wrong place."""
+    reading = reading or Reading.of(evidence_dir)
     found, errors = [], []
     for entry in sorted(evidence_dir.iterdir()):
         name = entry.name
         if not_a_record(name) or name == SCHEMA_DIR:
             continue
         if entry.is_symlink():  # a link could point anywhere on the machine that builds
-            errors.append(EvidenceError(_show(entry), 1, "", "symbolic links are not allowed",
+            errors.append(EvidenceError(reading.show(entry), 1, "", "symbolic links are not allowed",
                                         "commit the folder or file itself"))
         elif entry.is_dir() and name in FOLDERS:
             for f in sorted(entry.iterdir(), key=lambda p: p.name):  # by name: Path comparisons are slow
@@ -47,22 +71,13 @@ def record_files(evidence_dir: Path) -> tuple[list[tuple[str, Path]], list[Evide
             found.append((entry.stem, entry))
         else:
             hint = did_you_mean(name, list(FOLDERS) + [k + ".yaml" for k in SINGLE_FILES])
-            errors.append(EvidenceError(_show(entry), 1, "", "not a known record kind", hint or
+            errors.append(EvidenceError(reading.show(entry), 1, "", "not a known record kind", hint or
                                         f"record folders are: {', '.join(FOLDERS)}"))
     return found, errors
 
 
-DISPLAY_ROOT: list[Path] = [Path.cwd()]
-
-
-def _show(path: Path) -> str:
-    """Path as editors see it: relative to the project root (the folder holding evidence/)."""
-    return _show_dir(str(path.parent), DISPLAY_ROOT[0]) + path.name
-
-
-@functools.lru_cache(maxsize=64)
 def _show_dir(folder: str, root: Path) -> str:
-    """A folder as _show shows it, with a trailing '/' (cached: 24,000 files live in a few folders)."""
+    """A folder as Reading.show shows it, with a trailing '/'."""
     try:
         shown = os.path.relpath(folder, root).replace(os.sep, "/")
     except ValueError:
@@ -70,19 +85,27 @@ def _show_dir(folder: str, root: Path) -> str:
     return "" if shown == "." else shown + "/"
 
 
-def parse_text(text: str, shown: str) -> tuple[dict, dict]:
-    """The values of a record file's text and the line of each field; raises _Many or EvidenceError."""
+def parse_text(text: str, shown: str, paths: dict | None = None) -> tuple[dict, dict]:
+    """The values of a record file's text and the line of each field; raises _Many or EvidenceError.
+
+    paths: see yaml_file.parse."""
     todos = todo_errors(text, shown)
     if todos:
         raise _Many(todos)
-    return yamlfile.parse(text, shown)
+    return yamlfile.parse(text, shown, paths)
 
 
-def load_file(kind: str, path: Path, parse: Callable[[str, str], tuple[dict, dict]] = parse_text) -> Loaded:
+Parse = Callable[[str, str, dict], tuple[dict, dict]]
+
+
+def load_file(kind: str, path: Path, reading: Reading | None = None, parse: Parse = parse_text) -> Loaded:
     """Load and validate one record; raises _Many (an EvidenceCheckFailed) with the file's errors.
 
-    parse replaces parse_text, e.g. by one that remembers earlier results (diskcache.py)."""
-    shown = _show(path)
+    reading is the load this file is part of (names shown relative to the current folder
+    without one); parse replaces parse_text, e.g. by one that remembers earlier results
+    (parse_cache.py)."""
+    reading = reading or Reading(Path.cwd())
+    shown = reading.show(path)
     if path.suffix != ".yaml":
         hint = f"rename it to {path.stem}.yaml" if path.suffix in (".yml", ".YAML") else "records are .yaml files"
         raise _Many([EvidenceError(shown, 1, "", "not a .yaml record file", hint)])
@@ -90,7 +113,7 @@ def load_file(kind: str, path: Path, parse: Callable[[str, str], tuple[dict, dic
         raise _Many([EvidenceError(shown, 1, "", f"file name '{path.stem}' is not a valid id",
                                    non_ascii_hint(path.stem) or "use lower-case ASCII letters, digits and single hyphens")])
     try:
-        data, lines = parse(yamlfile.read(path, shown), shown)
+        data, lines = parse(yamlfile.read(path, shown), shown, reading.paths)
     except EvidenceError as err:
         raise _Many([err]) from None
     model = model_of(kind)
@@ -105,20 +128,34 @@ class _Many(EvidenceCheckFailed):
     """The errors of one file (an EvidenceCheckFailed, so callers of load_file need catch one type only)."""
 
 
-def load_all(evidence_dir: Path, load: Callable[[str, Path], Loaded] = load_file,
-             files: list[tuple[str, Path]] | None = None) -> tuple[list[Loaded], list[EvidenceError]]:
+Load = Callable[[str, Path, Reading], Loaded]
+
+
+def load_all(evidence_dir: Path, load: Load = load_file) -> tuple[list[Loaded], list[EvidenceError]]:
     """Every valid record and every error; a bad file never stops the others being read.
 
-    load replaces load_file, e.g. by one that reuses records of unchanged files (cache.py);
-    files replaces record_files' listing, by one known to be the same and complete."""
-    DISPLAY_ROOT[0] = evidence_dir.resolve().parent
+    load replaces load_file, e.g. by one that remembers earlier parses (parse_cache.py)."""
+    reading = Reading.of(evidence_dir)
     if not evidence_dir.is_dir():
-        return [], [EvidenceError(_show(evidence_dir), 1, "", "evidence folder not found")]
-    files, errors = (files, []) if files is not None else record_files(evidence_dir)
+        return [], [folder_missing(evidence_dir, reading)]
+    files, errors = record_files(evidence_dir, reading)
+    loaded, more = load_files(files, reading, load)
+    return loaded, errors + more
+
+
+def folder_missing(evidence_dir: Path, reading: Reading) -> EvidenceError:
+    return EvidenceError(reading.show(evidence_dir), 1, "", "evidence folder not found")
+
+
+def load_files(files: list[tuple[str, Path]], reading: Reading, load: Load = load_file
+               ) -> tuple[list[Loaded], list[EvidenceError]]:
+    """The records of listed files (record_files' listing, or one known to be the same), and
+    their errors: each file's own, duplicate ids, ids that differ from the file name."""
+    errors: list[EvidenceError] = []
     loaded, seen = [], {}
     for kind, path in files:
         try:
-            item = load(kind, path)
+            item = load(kind, path, reading)
         except _Many as many:
             errors.extend(many.errors)
             continue

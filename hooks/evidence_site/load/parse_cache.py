@@ -30,7 +30,7 @@ import yaml
 
 import evidence_site.load.loader as loader
 from evidence_site.errors import EvidenceError
-from evidence_site.load.loader import Loaded, load_file, parse_text
+from evidence_site.load.loader import Loaded, Reading, load_file, parse_text
 
 _FORMAT = 1
 Parsed = tuple[dict[str, Any], dict[tuple, int]]
@@ -90,21 +90,21 @@ class DiskCache:
         except Exception:  # missing, truncated, from another version or not ours: start empty
             self._old = {}
 
-    def parse(self, text: str, kind: str, shown: str) -> Parsed:
+    def parse(self, text: str, kind: str, shown: str, paths: dict | None = None) -> Parsed:
         """loader.parse_text, from the cache when this text was parsed before."""
         key = hashlib.blake2b(kind.encode() + b"\0" + text.encode(), digest_size=16).digest()
         hit = self._old.get(key) or self._used.get(key)
         if hit is None:
             self.misses += 1
-            hit = parse_text(text, shown)  # raises for a bad file: nothing is stored
+            hit = parse_text(text, shown, paths)  # raises for a bad file: nothing is stored
         else:
             self.hits += 1
         self._used[key] = hit
         return hit
 
-    def load(self, kind: str, path: Path) -> Loaded:
+    def load(self, kind: str, path: Path, reading: Reading | None = None) -> Loaded:
         """loader.load_file with the parse taken from the cache where possible."""
-        return load_file(kind, path, parse=lambda text, shown: self.parse(text, kind, shown))
+        return load_file(kind, path, reading, parse=lambda text, shown, paths: self.parse(text, kind, shown, paths))
 
     def save(self) -> None:
         """Write what this run used, if it differs from what was read (atomically; errors ignored)."""

@@ -24,11 +24,11 @@ _TOO_DEEP = (f"values are nested more than {MAX_DEPTH} levels deep", "records ne
 Path = tuple[object, ...]
 PathLike = Union[str, "os.PathLike[str]"]
 
-_ALLOWED_TAGS = {
+_ALLOWED_TAGS = frozenset({
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map",
-}
+})
 
 
 class _Loader(yaml.SafeLoader):
@@ -140,8 +140,11 @@ def decode(raw: bytes, file: str) -> str:
     return text
 
 
-def parse(text: str, file: str) -> tuple[dict[str, Any], dict[Path, int]]:
-    """Parse one record: returns its mapping and a {field path: line} map."""
+def parse(text: str, file: str, paths: dict | None = None) -> tuple[dict[str, Any], dict[Path, int]]:
+    """Parse one record: returns its mapping and a {field path: line} map.
+
+    paths, shared by the records of one load, makes equal field paths of their line maps one
+    tuple object (see _shared); without it the paths of this record alone are shared."""
     deep = _bracket_depth_line(text)
     if deep:
         raise EvidenceError(file, deep, "", *_TOO_DEEP)
@@ -179,7 +182,7 @@ def parse(text: str, file: str) -> tuple[dict[str, Any], dict[Path, int]]:
                             "start with 'id: ...'")
     lines: dict[Path, int] = {(): 1}
     try:
-        data = _build(node, (), lines, set(), yaml.SafeLoader(""))
+        data = _build(node, (), lines, set(), yaml.SafeLoader(""), {} if paths is None else paths)
     except _Refused as r:
         if loader is None and _deeper_than(node, 5 * MAX_DEPTH):
             # What the pure composer would have reported: it overflows the stack this deep.
@@ -224,19 +227,20 @@ def _too_deep_line(text: str) -> int:
 # unicodedata.category(ch) in ("Cc", "Cs"), as one pattern, so each value costs one C-level scan.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 # Field paths as keys of every record's line map, one tuple per distinct path: 24,000 records
-# share a few hundred paths, and a tuple each per record would take about 55 MB. Bounded, for a
-# long-lived server fed files with endless distinct keys.
-_PATHS: dict[Path, Path] = {}
+# share a few hundred paths, and a tuple each per record would take about 55 MB. The table is
+# the caller's (loader.Reading, one per load of evidence/); bounded, for a long-lived server fed
+# files with endless distinct keys.
 _MAX_PATHS = 100_000
 
 
-def _shared(path: Path) -> Path:
-    found = _PATHS.get(path)
+def _shared(path: Path, paths: dict[Path, Path]) -> Path:
+    found = paths.get(path)
     if found is None:
-        if len(_PATHS) >= _MAX_PATHS:
+        if len(paths) >= _MAX_PATHS:
             return path
-        found = _PATHS[path] = path
+        found = paths[path] = path
     return found
+
 
 _STR_TAG = "tag:yaml.org,2002:str"
 
@@ -252,7 +256,8 @@ def _check_text(text: str, line: int, loc: Path) -> None:
         raise _Refused(line, loc, *_bad_char(found.group()))
 
 
-def _build(node: yaml.Node, loc: Path, lines: dict[Path, int], seen: set[int], ctor: yaml.SafeLoader) -> Any:
+def _build(node: yaml.Node, loc: Path, lines: dict[Path, int], seen: set[int], ctor: yaml.SafeLoader,
+           paths: dict[Path, Path]) -> Any:
     """The Python value of node, noting in lines the line of every key and list item below it.
 
     Called once per node of every record (hundreds of thousands for a large base), so the
@@ -271,13 +276,13 @@ def _build(node: yaml.Node, loc: Path, lines: dict[Path, int], seen: set[int], c
     if tag not in _ALLOWED_TAGS:
         raise _Refused(node.start_mark.line + 1, loc, f"YAML tag '{tag}' is not allowed", "remove the '!' tag")
     if isinstance(node, yaml.MappingNode):
-        return _build_mapping(node, loc, lines, seen, ctor)
+        return _build_mapping(node, loc, lines, seen, ctor, paths)
     if isinstance(node, yaml.SequenceNode):
         out = []
         for i, item in enumerate(node.value):
-            here = _shared(loc + (i,))
+            here = _shared(loc + (i,), paths)
             lines[here] = item.start_mark.line + 1
-            out.append(_build(item, here, lines, seen, ctor))
+            out.append(_build(item, here, lines, seen, ctor, paths))
         return out
     return _scalar(node, loc, ctor)
 
@@ -299,7 +304,7 @@ def _scalar(node: yaml.ScalarNode, loc: Path, ctor: yaml.SafeLoader) -> Any:
     return value
 
 
-def _build_mapping(node: yaml.MappingNode, loc: Path, lines, seen, ctor) -> dict[str, Any]:
+def _build_mapping(node: yaml.MappingNode, loc: Path, lines, seen, ctor, paths) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key_node, value_node in node.value:
         if key_node.__class__ is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
@@ -308,9 +313,9 @@ def _build_mapping(node: yaml.MappingNode, loc: Path, lines, seen, ctor) -> dict
         line = key_node.start_mark.line + 1
         if _CONTROL.search(key):
             _check_text(key, line, loc)
-        here = _shared(loc + (key,))
+        here = _shared(loc + (key,), paths)
         if key in out:
             raise _Refused(line, here, f"duplicate key '{key}'", f"first given on line {lines[here]}")
         lines[here] = line
-        out[key] = _build(value_node, here, lines, seen, ctor)
+        out[key] = _build(value_node, here, lines, seen, ctor, paths)
     return out

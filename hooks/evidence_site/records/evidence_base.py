@@ -8,7 +8,7 @@ from typing import Mapping
 
 from evidence_site.errors import EvidenceError
 from evidence_site.records.kinds import KINDS, Kind
-from evidence_site.records.memo import PerRecord
+from evidence_site.records.memo import Memo
 from evidence_site.records.models import Record, Study
 from evidence_site.records.references import walk_references
 
@@ -46,7 +46,8 @@ def group_trials(studies: list[Study]) -> dict[str, list[Study]]:
 RefList = tuple[tuple[tuple, str, str], ...]
 
 
-_REFERENCES = PerRecord(lambda record: tuple(walk_references(record)))  # see EvidenceBase.references
+def _walk(record: Record) -> RefList:
+    return tuple(walk_references(record))
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,9 @@ class EvidenceBase:
     records: Mapping[str, Mapping[str, Record]]
     origins: Mapping[tuple[str, str], Loaded]
     warnings: tuple[EvidenceError, ...] = field(default=())
+    # Work kept by record identity (records/memo.py): the serve session's, across rebuilds, or a
+    # fresh one for a build that runs once. Not part of what the base is.
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)
 
     def of(self, kind: str) -> Mapping[str, Record]:
         return self.records.get(kind, MappingProxyType({}))
@@ -68,7 +72,7 @@ class EvidenceBase:
         object the previous base already had (a rebuild under `serve` reuses unchanged records)
         is not walked again.
         """
-        walked = _REFERENCES(o.record for o in self.origins.values())
+        walked = self.memo.each("references", (o.record for o in self.origins.values()), _walk)
         return MappingProxyType(dict(zip(self.origins, walked, strict=True)))
 
     @cached_property
@@ -100,11 +104,11 @@ for _kind in KINDS:  # base.studies, base.sources, ..., base.scheme, base.glossa
     setattr(EvidenceBase, _kind.attribute, _attribute(_kind))
 
 
-def assemble(loaded: list[Loaded]) -> EvidenceBase:
+def assemble(loaded: list[Loaded], memo: Memo | None = None) -> EvidenceBase:
     records: dict[str, dict[str, Record]] = {}
     for item in loaded:
         records.setdefault(item.kind, {})[item.record.id] = item.record
     frozen = {kind: MappingProxyType(dict(sorted(recs.items()))) for kind, recs in sorted(records.items())}
     origins = {(item.kind, item.record.id): item for item in loaded}
-    return EvidenceBase(MappingProxyType(frozen), MappingProxyType(origins))
+    return EvidenceBase(MappingProxyType(frozen), MappingProxyType(origins), memo=memo or Memo())
 

@@ -1,17 +1,60 @@
-"""Bulk work (loading thousands of records, rendering thousands of pages) without GC pauses.
+"""Work done per record, kept by record identity; and bulk work without GC pauses.
 
-CPython's cyclic garbage collector runs after every few hundred allocations and, as the number
-of live objects grows, rescans all of them: loading 10,000 studies creates millions of objects
-and spends a third of its time in the collector. Records, node trees and pages hold no reference
-cycles that need collecting (reference counting frees them), so the collector is paused during
-bulk work and runs normally again afterwards.
+Memo: under `serve`, a record whose file did not change is the same object from one rebuild to
+the next (serve/records.py), so work keyed on the object (its references, their checks, its
+JSON dump) is done again only for the records an edit touched. The serve session owns one Memo
+for the whole process; a one-shot build gets a fresh one, which still spares work between the
+evidence bases one build makes (each `dataclasses.replace` of a base starts without its cached
+properties).
+
+gc_paused: CPython's cyclic garbage collector runs after every few hundred allocations and, as
+the number of live objects grows, rescans all of them: loading 10,000 studies creates millions
+of objects and spends a third of its time in the collector. Records, node trees and pages hold
+no reference cycles that need collecting (reference counting frees them), so the collector is
+paused during bulk work and runs normally again afterwards.
 """
 from __future__ import annotations
 
 import gc
-import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Hashable, Iterable, Iterator
+
+
+class Memo:
+    """Results kept from the previous build, each reused only while its inputs are the same."""
+
+    def __init__(self) -> None:
+        self._each: dict[str, tuple[Any, dict[int, tuple[Any, Any]]]] = {}
+        self._whole: dict[str, tuple[Any, Any]] = {}
+
+    def each(self, name: str, items: Iterable[Any], fn: Callable[[Any], Any], context: Any = None) -> list[Any]:
+        """[fn(item) for item in items], reusing the result for an item object the previous call
+        of this name also had, if that call had an equal context (e.g. the ids a reference may
+        point to). A result is kept with its object, not just its id(), so the id of a freed
+        record reused by a new one is never mistaken for it. Items the call did not have are
+        forgotten."""
+        old_context, last = self._each.get(name, (context, {}))
+        if old_context != context:
+            last = {}
+        fresh: dict[int, tuple[Any, Any]] = {}
+        out = []
+        for item in items:
+            hit = last.get(id(item))
+            if hit is None or hit[0] is not item:
+                hit = (item, fn(item))
+            fresh[id(item)] = hit
+            out.append(hit[1])
+        self._each[name] = (context, fresh)
+        return out
+
+    def whole(self, name: str, key: Hashable | object, fn: Callable[[], Any]) -> Any:
+        """fn(), or the previous call's result while key equals the previous call's key."""
+        last = self._whole.get(name)
+        if last is not None and last[0] == key:
+            return last[1]
+        value = fn()
+        self._whole[name] = (key, value)
+        return value
 
 
 @contextmanager
@@ -33,64 +76,3 @@ def gc_paused(keep_until_exit: bool = False) -> Iterator[None]:
             gc.freeze()
         if enabled:
             gc.enable()
-
-
-class DeferredGC:
-    """For a preview server's dirty rebuilds: no collections while rebuilding, one soon after.
-
-    A server that holds 10,000 records, their pages and the site generator's structures has
-    millions of live objects; a full collection that happens to fall inside a rebuild costs
-    seconds, while the editor waits for the page. Pausing the collector for the rebuild and
-    collecting DELAY seconds after it (when the page has been served) moves that cost out of
-    the editor's way. Only for rebuilds that make little garbage (dirty ones): a full build with
-    the collector off would keep all of its cyclic garbage until the end.
-    """
-
-    DELAY = 2.0
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._round = 0
-
-    def pause(self) -> None:
-        with self._lock:
-            self._round += 1
-            gc.disable()
-
-    def resume_later(self) -> None:
-        with self._lock:
-            self._round += 1
-            mine = self._round
-        timer = threading.Timer(self.DELAY, self._collect, args=(mine,))
-        timer.daemon = True
-        timer.start()
-
-    def _collect(self, mine: int) -> None:
-        with self._lock:
-            if mine != self._round:  # a rebuild started meanwhile; its end schedules another
-                return
-            gc.enable()
-        gc.collect()
-
-
-class PerRecord:
-    """fn(record) for every record of a base, reusing results for record objects the previous
-    call also had. Under `serve` an unchanged record is the same object from one rebuild to the
-    next (cache.RecordCache), so a rebuild after one edit computes fn for that record only. A
-    result is kept with its record (not just its id), so a reused id is never mistaken for it.
-    """
-
-    def __init__(self, fn: Callable[[Any], Any]) -> None:
-        self._fn = fn
-        self._last: dict[int, tuple[Any, Any]] = {}
-
-    def __call__(self, records: Iterable[Any]) -> list[Any]:
-        last, fresh, out = self._last, {}, []
-        for record in records:
-            hit = last.get(id(record))
-            if hit is None or hit[0] is not record:
-                hit = (record, self._fn(record))
-            fresh[id(record)] = hit
-            out.append(hit[1])
-        self._last = fresh
-        return out

@@ -75,10 +75,6 @@ def _may_nest(annotation: Any) -> bool:
     return any(_may_nest(arg) for arg in typing.get_args(annotation))
 
 
-# What the previous call saw: the ids references may point to, and each record's problems by
-# its Loaded object (under `serve`, a file that did not change keeps its Loaded object).
-
-
 @dataclass(frozen=True, order=True)
 class Use:
     kind: str
@@ -86,15 +82,14 @@ class Use:
     fields: tuple[str, ...]
 
 
-# The previous result and the references it was made from: under `serve`, an edit that changes
-# no record's references (the usual edit) reuses it instead of regrouping every reference.
-_LAST: list = [None, None]
-
-
 def citing_records(base: EvidenceBase) -> dict[str, list[Use]]:
-    """source id → the records (and fields) that cite it, sorted."""
-    if _LAST[0] is not None and _LAST[0] == base.references:
-        return _LAST[1]
+    """source id → the records (and fields) that cite it, sorted. Kept in the base's memo with
+    the references it was made from: under `serve`, an edit that changes no record's references
+    (the usual edit) reuses it instead of regrouping every reference. Callers must not change it."""
+    return base.memo.whole("citing records", base.references, lambda: _citing_records(base))
+
+
+def _citing_records(base: EvidenceBase) -> dict[str, list[Use]]:
     out: dict[str, dict[tuple[str, str], set[str]]] = {}
     for kind, key in base.origins:
         if kind == "glossary":
@@ -103,7 +98,5 @@ def citing_records(base: EvidenceBase) -> dict[str, list[Use]]:
             if REFERENCES[name] == "sources":
                 field = ".".join(str(p) for p in loc if isinstance(p, str))
                 out.setdefault(ref, {}).setdefault((kind, key), set()).add(field)
-    uses = {ref: [Use(kind, key, tuple(sorted(fields))) for (kind, key), fields in sorted(recs.items())]
+    return {ref: [Use(kind, key, tuple(sorted(fields))) for (kind, key), fields in sorted(recs.items())]
             for ref, recs in out.items()}
-    _LAST[:] = [base.references, uses]
-    return uses

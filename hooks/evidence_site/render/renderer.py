@@ -243,20 +243,19 @@ class Renderer:
             label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
             study_label=lambda study: study_label(self.base, study), **context)
 
-    def kept(self, src: str) -> Page | None:
-        """The page at src as it is, when a render may skip it (see incremental.RenderMemo)."""
-        return None
-
     def paths(self) -> list[str]:
         """The path of every page all() makes, without making them (for the site's path registry)."""
         return [src for src, _ in self._specs()]
 
     def all(self) -> dict[str, Page]:
-        """Every page; each is asked of kept() before its context is computed."""
-        specs = self._specs()
-        pages = [self.kept(src) or make() for src, make in specs]
-        made = {p.src: p for p in pages}
-        assert made.keys() == {src for src, _ in specs}, "a page spec names another path than its page"
+        """Every page."""
+        return self.make_pages(self._specs())
+
+    def make_pages(self, specs: list[tuple[str, Callable[[], Page]]]) -> dict[str, Page]:
+        """{path: make()} for each spec. A subclass may keep an earlier page for a path instead,
+        without its context even being computed (serve/render_memo.py)."""
+        made = {src: make() for src, make in specs}
+        assert all(src == page.src for src, page in made.items()), "a page spec names another path than its page"
         return made
 
     def _specs(self) -> list[tuple[str, Callable[[], Page]]]:

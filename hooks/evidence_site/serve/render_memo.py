@@ -9,15 +9,16 @@ unchanged ones). Any other read of the base (an attribute this proxy does not kn
 `records` or `origins` mapping) makes the page depend on everything, so a page the proxy cannot
 follow is re-rendered after every change rather than shown stale.
 
-The renderer is used as it is: only its `page` method is wrapped. site_tests/test_bench.py
-checks that after edits of every kind the reused pages equal a full render.
+The renderer is used as it is: a subclass (_MemoRenderer) overrides only `page`, which renders
+one page, and `make_pages`, which may keep an earlier page. site_tests/test_bench.py checks
+that after edits of every kind the reused pages equal a full render.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.kinds import KINDS
@@ -141,49 +142,19 @@ class RenderMemo:
 
         With defer, only the pages of changed records (and new pages) are rendered: the page of
         the record an editor saved. Every other page keeps its previous text without its context
-        even being computed (Renderer.kept), however it depends on the edit (an index listing
-        every study, the evidence map, the pages of the sources a study cites), and the next
-        render without defer brings them up to date. A preview server shows the edited page at
-        once this way and the rest a moment later, as Hugo's "fast render" does.
+        even being computed, however it depends on the edit (an index listing every study, the
+        evidence map, the pages of the sources a study cites), and the next render without defer
+        brings them up to date. A preview server shows the edited page at once this way and the
+        rest a moment later, as Hugo's "fast render" does.
         """
         changed = self._changes(base)
         if defer:
             self._carried |= changed
         else:
             changed, self._carried = changed | self._carried, set()
-        direct = {dep for dep in changed if dep[1] is not None and dep != EVERYTHING}  # (kind, id) of each
-        reads, fresh = _Reads(), {}
-        renderer = Renderer(_TrackedBase(base, reads), directory_urls, *extra)  # type: ignore[arg-type]
-        render_page = renderer.page
-        self.rendered = 0
-
-        def kept(src: str) -> Page | None:
-            old = self._pages.get(src)
-            if not defer or old is None or old.args[2] in direct:  # args[2]: the record the page is of
-                return None
-            fresh[src] = old  # with the arguments and reads it was made from, for the next full render
-            return old.page
-
-        def page(template: str, src: str, title: str, record: tuple[str, str] | None = None,
-                 meta: dict | None = None, **context: object) -> Page:
-            args = (template, title, record, meta, context, directory_urls, extra)
-            old = self._pages.get(src)
-            if old is not None and old.deps.isdisjoint(changed) and old.args == args:
-                fresh[src] = old
-                return old.page
-            reads.deps = set()
-            try:
-                made = render_page(template, src, title, record, meta, **context)
-            finally:
-                deps, reads.deps = frozenset(reads.deps), None
-            fresh[src] = _Rendered(args, deps, made)
-            self.rendered += 1
-            return made
-
-        renderer.page = page  # type: ignore[method-assign]
-        renderer.kept = kept  # type: ignore[method-assign]
+        renderer = _MemoRenderer(base, directory_urls, extra, self._pages, changed, defer)
         pages = renderer.all()
-        self._pages = fresh
+        self._pages, self.rendered = renderer.fresh, renderer.rendered
         return pages
 
     def _changes(self, base: EvidenceBase) -> set:
@@ -201,3 +172,46 @@ class RenderMemo:
             changed.add(EVERYTHING)
         self._records = {kind: base.of(kind) for kind in base.records}
         return changed
+
+
+class _MemoRenderer(Renderer):
+    """A Renderer over a tracked base that reuses the pages of the previous render."""
+
+    def __init__(self, base: EvidenceBase, directory_urls: bool, extra: tuple, previous: dict[str, _Rendered],
+                 changed: set, defer: bool) -> None:
+        self._reads = _Reads()
+        super().__init__(_TrackedBase(base, self._reads), directory_urls, *extra)  # type: ignore[arg-type]
+        self._extra, self._previous, self._changed, self._defer = extra, previous, changed, defer
+        self._direct = {dep for dep in changed if dep[1] is not None and dep != EVERYTHING}  # (kind, id) of each
+        self.fresh: dict[str, _Rendered] = {}  # every page of this render, for the next one
+        self.rendered = 0  # pages rendered, not reused
+
+    def make_pages(self, specs: list[tuple[str, Callable[[], Page]]]) -> dict[str, Page]:
+        return super().make_pages([(src, self._kept_or(src, make)) for src, make in specs])
+
+    def _kept_or(self, src: str, make: Callable[[], Page]) -> Callable[[], Page]:
+        """make, or the page's previous text when a deferring render keeps it (not its own record's page)."""
+        old = self._previous.get(src)
+        if not self._defer or old is None or old.args[2] in self._direct:  # args[2]: the record the page is of
+            return make
+
+        def kept() -> Page:
+            self.fresh[src] = old  # with the arguments and reads it was made from, for the next full render
+            return old.page
+        return kept
+
+    def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
+             meta: dict | None = None, **context: object) -> Page:
+        args = (template, title, record, meta, context, self.directory_urls, self._extra)
+        old = self._previous.get(src)
+        if old is not None and old.deps.isdisjoint(self._changed) and old.args == args:
+            self.fresh[src] = old
+            return old.page
+        self._reads.deps = set()
+        try:
+            made = super().page(template, src, title, record, meta, **context)
+        finally:
+            deps, self._reads.deps = frozenset(self._reads.deps), None
+        self.fresh[src] = _Rendered(args, deps, made)
+        self.rendered += 1
+        return made
