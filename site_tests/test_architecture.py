@@ -122,8 +122,9 @@ def test_nothing_but_the_adapter_imports_serve():
 STATEFUL = {
     "render/renderer.py:_ENV": "the template environment: configured at import; what it caches "
                                "(compiled templates) depends only on the packaged template files",
-    "check/rules.py:_fields_to_walk": "an lru_cache keyed by model class: a pure function of code "
+    "records/references.py:_fields_to_walk": "an lru_cache keyed by model class: a pure function of code "
                                       "fixed at import, bounded by the number of record models",
+    "render/renderer.py:_ACTIONS": "a compiled template of _ENV: rendering it changes nothing",
     "mkdocs_hook.py:_builder": "the one object MkDocs events delegate to; on_startup and on_shutdown reset it",
 }
 # Calls whose result cannot change, so a module-level name bound to one is a constant.
@@ -132,7 +133,7 @@ CONTAINER_CALLS = {"dict", "list", "set", "bytearray", "defaultdict", "collectio
                    "Counter", "deque"}
 MUTATORS = {"append", "extend", "insert", "add", "update", "setdefault", "pop", "popitem", "clear", "remove",
             "discard", "sort", "reverse", "__setitem__", "__delitem__"}
-CONSTANT_NAME = re.compile(r"_?[A-Z][A-Z0-9_]*")
+CONSTANT_NAME = re.compile(r"_?[A-Z][A-Z0-9_]*|__[a-z]+__")  # UPPER_CASE, or __all__
 
 
 def _module_level(tree: ast.Module) -> list[ast.stmt]:
