@@ -303,6 +303,21 @@ def test_serve_rebuilds_print_only_new_warnings(capsys, monkeypatch):
     assert "b.yaml:3" in printed and "a.yaml" not in printed and "1 warnings as in the previous build" in printed
 
 
+def test_the_adapter_keeps_a_serve_session_for_one_command_only(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "hooks"))
+    import mkdocs_hook
+
+    mkdocs_hook.on_startup("serve", dirty=True)
+    session = mkdocs_hook._builder.serve
+    assert session is not None and os.path.isdir(session.pages.folder) and os.path.isdir(session.trigger_dir)
+    mkdocs_hook.on_shutdown()  # the command's state goes: the next command starts afresh
+    assert mkdocs_hook._builder.serve is None and mkdocs_hook._builder.built is None
+    assert not os.path.exists(session.pages.folder) and not os.path.exists(session.trigger_dir)
+    mkdocs_hook.on_startup("build", dirty=False)
+    assert mkdocs_hook._builder.serve is None and mkdocs_hook._builder.stage
+    mkdocs_hook.on_shutdown()
+
+
 def test_a_fast_rebuild_stats_only_the_files_the_watcher_reported(tmp_path, trusted):
     project = synth.generate(tmp_path / "p", 20)
     evidence = project.evidence.resolve()
