@@ -110,5 +110,5 @@ def assemble(loaded: list[Loaded], memo: Memo | None = None) -> EvidenceBase:
         records.setdefault(item.kind, {})[item.record.id] = item.record
     frozen = {kind: MappingProxyType(dict(sorted(recs.items()))) for kind, recs in sorted(records.items())}
     origins = {(item.kind, item.record.id): item for item in loaded}
-    return EvidenceBase(MappingProxyType(frozen), MappingProxyType(origins), memo=memo or Memo())
+    return EvidenceBase(MappingProxyType(frozen), MappingProxyType(origins), memo=Memo() if memo is None else memo)
 

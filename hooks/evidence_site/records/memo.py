@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
-from typing import Any, Callable, Hashable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 
 class Memo:
@@ -47,7 +47,7 @@ class Memo:
         self._each[name] = (context, fresh)
         return out
 
-    def whole(self, name: str, key: Hashable | object, fn: Callable[[], Any]) -> Any:
+    def whole(self, name: str, key: object, fn: Callable[[], Any]) -> Any:
         """fn(), or the previous call's result while key equals the previous call's key."""
         last = self._whole.get(name)
         if last is not None and last[0] == key:
