@@ -237,7 +237,7 @@ def study(rng: random.Random, i: int, n: int, ctx: dict) -> dict:
     record |= {"country": rng.choice(COUNTRIES), "design": design["id"],
                "design_detail": f"Synthetic {design['label'].lower()}, single centre, {rng.choice(DURATIONS)} follow-up"}
     if design.get("scored"):
-        record["pedro"] = {"score": rng.randint(3, 10), "source": rev, "verified": rng.random() < 0.3}
+        record["quality"] = {"score": rng.randint(3, 10), "source": rev, "verified": rng.random() < 0.3}
     record |= {
         "n_initial": n_initial, "n_final": n_initial - rng.randint(0, n_initial // 8),
         "population": (f"Synthetic participants with relapsing-remitting MS, mean age {rng.randint(25, 55)} years, "

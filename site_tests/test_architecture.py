@@ -77,6 +77,12 @@ def test_no_python_file_names_an_agent():
             assert word not in text, f"{path}: domain words belong in evidence/, not code"
 
 
+def test_no_python_file_or_template_names_the_quality_scale():
+    """The quality scale (its name, maximum and threshold) is data in the level scheme."""
+    for path in list(HOOKS.rglob("*.py")) + list(HOOKS.rglob("*.j2")):
+        assert "pedro" not in path.read_text(encoding="utf-8").lower(), f"{path}: the scale's name belongs in evidence/"
+
+
 def test_committed_json_schemas_are_up_to_date():
     committed = ROOT / "evidence/_schemas"
     for name, text in schemas().items():

@@ -97,7 +97,9 @@ def test_unknown_citation_in_a_content_page_fails(mini_site):
 def test_topic_page_shows_computed_level_beside_the_stated_one(mini_site):
     assert mini_site.build().returncode == 0
     page = mini_site.html("topics/bone/index.html")
-    assert '<span class="level level-1b">Level 1b</span> <span class="tier tier-moderate">Moderate evidence</span>' in page
+    assert ('<a class="level level-1b" href="../../methods/#level-1b">Level 1b</a> '
+            '<span class="tier tier-moderate">Moderate evidence</span>') in page
+    assert "1 trial at this level" in page
     assert "Level stated by A fixture review: 1a (computed here: 1b)" in page
     overview = mini_site.html("topics/index.html")
     assert 'href="bone/#c-vitd-bone-density"' in overview
@@ -111,12 +113,15 @@ def test_a_second_independent_rct_makes_the_conclusion_1a(mini_site):
     result = mini_site.build()
     assert result.returncode == 0, result.stderr
     page = mini_site.html("topics/bone/index.html")
-    assert '<span class="level level-1a">Level 1a</span> <span class="tier tier-strong">Strong evidence</span>' in page
+    assert ('<a class="level level-1a" href="../../methods/#level-1a">Level 1a</a> '
+            '<span class="tier tier-strong">Strong evidence</span>') in page
+    assert "2 trials at this level" in page
 
 
 def test_methods_page_shows_the_level_scheme_from_data(mini_site):
-    scheme = mini_site.read("evidence/schemes/scire.yaml").replace("pedro_threshold: 6", "pedro_threshold: 7")
+    scheme = mini_site.read("evidence/schemes/scire.yaml").replace("  threshold: 6", "  threshold: 7")
     mini_site.write("evidence/schemes/scire.yaml", scheme)
     assert mini_site.build().returncode == 0
     page = mini_site.html("methods/index.html")
     assert "PEDro score is 7 or more out of 10" in page and '<table class="level-table">' in page
+    assert '<tr id="level-1b">' in page and 'id="conflicting"' in page  # the targets of every level badge

@@ -125,5 +125,6 @@ def test_an_alias_cannot_take_the_path_of_any_file_of_the_real_site(tmp_path, al
     with pytest.raises(EvidenceCheckFailed) as failed:
         check_project(evidence, ROOT / "content")
     lines = [str(e) for e in failed.value.errors]
-    assert len(lines) == 1 and lines[0].startswith("evidence/studies/steffensen-2011.yaml:65: aliases[0]: alias "
+    line = study.read_text(encoding="utf-8").splitlines().index("aliases:") + 2  # the alias added first under it
+    assert len(lines) == 1 and lines[0].startswith(f"evidence/studies/steffensen-2011.yaml:{line}: aliases[0]: alias "
                                                    f"'{alias}' would replace "), lines

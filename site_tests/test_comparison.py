@@ -18,7 +18,7 @@ def test_every_filled_comparison_cell_is_a_cited_claim(mini_site):
     assert len(found) == 8
     for cell in found:
         assert ('data-claim' in cell and 'class="citation"' in cell) or 'class="empty"' in cell, cell
-    assert "One step in the liver." in page and "1 trial, 40 participants" in page
+    assert "One step in the liver." in page and "1 trial with 40 participants" in page
     assert 'href="../../claims/"' in page
 
 
@@ -42,7 +42,10 @@ def test_evidence_map_shows_empty_cells_as_text(mini_site):
     assert mini_site.build().returncode == 0
     page = mini_site.html("evidence-map/index.html")
     assert '<span class="visually-hidden">no studies</span>' in page
-    assert re.search(r"1 trial; <span class=\"level level-1b\">Level 1b</span>", page)
+    assert re.search(r'1 trial \(40 participants\); <a class="level level-1b" href="../methods/#level-1b">Level 1b</a>', page)
+    # every best-level cell names a direction and the number of trials AT that level
+    for cell in cells(page, "evidence-map"):
+        assert 'class="empty"' in cell or re.search(r'class="direction">[^<]+, \d+ (trial|study|trials|studies) at this level', cell), cell
 
 
 def test_adding_a_study_of_an_agent_updates_every_computed_view(mini_site):
@@ -52,8 +55,8 @@ def test_adding_a_study_of_an_agent_updates_every_computed_view(mini_site):
     result = mini_site.build()
     assert result.returncode == 0, result.stderr
     comparison = mini_site.html("comparisons/forms/index.html")
-    assert "1 trial, 60 participants" in comparison
+    assert "1 trial with 60 participants" in comparison
     assert 'href="../../studies/paper-b/"' in mini_site.html("agents/form-b/index.html")
     evidence_map = mini_site.html("evidence-map/index.html")
     row_b = re.search(r'<a href="../agents/form-b/">Form B</a></th>(.*?)</tr>', evidence_map, re.S).group(1)
-    assert "1 trial;" in row_b and "paper-b" in row_b
+    assert "1 trial (60 participants);" in row_b and "paper-b" in row_b

@@ -156,7 +156,7 @@ def with_every_text_field(record: dict, model: type[BaseModel]) -> dict:
 # Fields that hold ids, references, enums, dates or locators: not free text.
 KEEP = {"id", "source", "sources", "details_sources", "trial", "design", "outcome", "outcomes", "corrects",
         "agent", "agents", "studies", "kind", "direction", "pmid", "pmcid", "doi", "url", "registry", "verified",
-        "aliases", "reviewed", "tier", "designs", "score", "quality", "min_trials", "pedro_threshold",
+        "aliases", "reviewed", "tier", "designs", "score", "quality", "min_trials",
         "year", "n_initial", "n_final", "order", "scored", "claimed_in", "verdict", "status", "unit", "property",
         "computed"}
 

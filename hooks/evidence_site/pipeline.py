@@ -18,6 +18,7 @@ from evidence_site.check.content import check_content, cited_keys, content_pages
 from evidence_site.check.reviews import review_warnings
 from evidence_site.check.rules import check
 from evidence_site.derive.history import git_history
+from evidence_site.derive.statements import statement_problems
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
 from evidence_site.export.redirects import redirect_files
 from evidence_site.load.loader import load_all
@@ -132,6 +133,7 @@ def check_project(evidence_dir: Path, docs_dir: Path | None, directory_urls: boo
     pages = content_pages(docs_dir)
     shown = os.path.relpath(docs_dir, Path(evidence_dir).resolve().parent).replace(os.sep, "/") if docs_dir else "content"
     problems = check_content(base, pages, shown) + path_problems(base, docs_dir, directory_urls)
+    problems += statement_problems(base)  # after derive: statements against the computed evidence
     errors = [p for p in problems if not p.warning]
     if errors:
         raise EvidenceCheckFailed(errors)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable
 
 from evidence_site.check.thresholds import threshold_problems
-from evidence_site.check.trials import trial_warnings
+from evidence_site.check.trials import quality_problems, trial_warnings
 from evidence_site.errors import EvidenceError, did_you_mean, field_path
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.references import REFERENCES, SINGULAR
@@ -92,7 +92,7 @@ def _check_comparisons(base: EvidenceBase) -> list[EvidenceError]:
             file, line = base.where("comparisons", key, ("rows", i))
             if bool(row.property) == bool(row.computed):
                 out.append(EvidenceError(file, line, f"rows[{i}]", "a row needs exactly one of 'property' or 'computed'",
-                                         "e.g. property: activation, or computed: ms-trials"))
+                                         "e.g. property: activation, or computed: trials"))
             elif row.computed == "best-level" and not row.outcome:
                 out.append(EvidenceError(file, line, f"rows[{i}].outcome", "a best-level row needs an outcome",
                                          "add outcome: <outcome id>"))
@@ -123,5 +123,5 @@ def _check_unique_conclusions(base: EvidenceBase) -> list[EvidenceError]:
 # Every rule over the loaded base: rule(base) -> list[EvidenceError]. A new check goes here.
 RULES: tuple[Callable[[EvidenceBase], list[EvidenceError]], ...] = (
     _check_scheme, _check_references, _check_locators, _check_studies, _check_unique_conclusions,
-    _check_comparisons, threshold_problems, trial_warnings,
+    _check_comparisons, threshold_problems, trial_warnings, quality_problems,
 )

@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evidence_site.derive.levels import LevelResult, compute_studies, group_trials
 from evidence_site.records.evidence_base import EvidenceBase
+from typing import Mapping
+
+from evidence_site.derive.levels import LevelResult, compute_studies
+from evidence_site.derive.trials import Trial, resolve_trials, trials_of
 from evidence_site.records.models import Study
 
 
@@ -33,22 +36,36 @@ def intervention_rows(base: EvidenceBase) -> list[tuple[str, str, list[Study]]]:
 
 @dataclass(frozen=True)
 class TrialCount:
+    """Trials and observational studies of some papers, counted once each from the resolved trials."""
+
     trials: int
-    participants: int
+    participants: int          # randomised in the trials (arms that took the agent, for an agent)
+    observational: int         # observational studies: counted as studies, never as trials
+    observed: int              # people in them (the arms that took the agent, where arms are given)
     studies: tuple[Study, ...]
+    units: tuple[Trial, ...] = ()
 
 
-def trial_count(base: EvidenceBase, studies: list[Study]) -> TrialCount:
-    """Distinct trials and their participants (largest initial N per trial)."""
-    groups = group_trials(studies)
-    participants = sum(max((p.n_initial or 0) for p in papers) for papers in groups.values())
-    return TrialCount(len(groups), participants, tuple(sorted(studies, key=lambda s: s.id)))
+def trial_count(base: EvidenceBase, studies: list[Study], agent: str | None = None,
+                trials: Mapping[str, Trial] | None = None) -> TrialCount:
+    """Distinct trials and their participants; for an agent, only the people who took it where a
+    study gives arms."""
+    units = trials_of(trials if trials is not None else resolve_trials(base), studies)
+
+    def people(t: Trial) -> int:
+        return (t.participants_for(agent) if agent else t.participants) or 0
+
+    counted = [t for t in units if t.is_trial]
+    other = [t for t in units if not t.is_trial]
+    return TrialCount(len(counted), sum(map(people, counted)), len(other), sum(map(people, other)),
+                      tuple(sorted(studies, key=lambda s: s.id)), units)
 
 
-def best_level(base: EvidenceBase, studies: list[Study], outcome: str) -> LevelResult | None:
+def best_level(base: EvidenceBase, studies: list[Study], outcome: str,
+               trials: Mapping[str, Trial] | None = None) -> LevelResult | None:
     """The level the studies that measured an outcome support, or None if none did."""
     relevant = [s for s in studies if measures(s, outcome)]
-    return compute_studies(base, relevant, outcome) if relevant else None
+    return compute_studies(base, relevant, outcome, trials=trials) if relevant else None
 
 
 def agent_conclusions(base: EvidenceBase, agent: str) -> list[tuple[str, object]]:

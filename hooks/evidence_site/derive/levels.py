@@ -1,47 +1,69 @@
-"""Levels of evidence computed from study records, by the rule in the level scheme (data).
+"""Levels of evidence computed from trials, by the rule in the level scheme (data).
 
-Reviews type levels by hand and miscount: four papers on one trial are one trial. Here papers
-are grouped by their `trial` key, each trial gets one design, quality and direction, and the
-first level of the scheme whose rule the trials satisfy is the conclusion's level.
+Reviews type levels by hand and miscount: four papers on one trial are one trial. Here every
+conclusion reads the trials resolved once from all their papers (derive/trials.py), the first
+level of the scheme whose rule those trials satisfy is the level, and the direction beside it
+comes from the trials AT that level only, so a weaker study cannot colour a stronger result.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
-from evidence_site.records.evidence_base import EvidenceBase, group_trials, trial_key  # noqa: F401
-from evidence_site.records.labels import short_label
+from evidence_site.derive.trials import (DEFINITE, Trial, group_papers, resolve_trials, source_label, trial_key,
+                                         trial_name, trials_of)
+from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.models import Conclusion, Level, LevelScheme, Study, Tier
 
-DEFINITE = ("benefit", "no-difference", "harm")
-
-
-@dataclass(frozen=True)
-class Trial:
-    """One trial, however many papers report it."""
-
-    key: str
-    name: str
-    papers: tuple[Study, ...]
-    design: str
-    pedro: int | None          # lowest score given by its papers, None if none gives one
-    participants: int | None   # largest initial N given by its papers
-    direction: str | None      # for the outcome in question; 'mixed' if its papers disagree
-    high_quality: bool
+__all__ = ["LevelResult", "compute", "compute_studies", "stale", "level_rank", "best_direction", "trial_name",
+           "trial_key", "Trial"]
 
 
 @dataclass(frozen=True)
 class LevelResult:
     level: Level | None
     tier: Tier | None
-    trials: tuple[Trial, ...]           # every trial behind the conclusion
-    best: tuple[Trial, ...]             # the trials that gave the level
-    conflicting: bool
+    trials: tuple[Trial, ...]           # every trial and observational study behind the conclusion
+    best: tuple[Trial, ...]             # those that gave the level
+    direction: str | None               # from `best`: benefit, no-difference, harm, mixed, conflicting
+    outcome: str | None = None
     reasons: tuple[str, ...] = field(default=())
     rank: int = 99
+    cited: Mapping[str, tuple[Study, ...]] = field(default_factory=dict)  # trial key → the papers cited
+
+    @property
+    def conflicting(self) -> bool:
+        return self.direction == "conflicting"
+
+    @property
+    def counted_trials(self) -> tuple[Trial, ...]:
+        return tuple(t for t in self.trials if t.is_trial)
+
+    @property
+    def observational(self) -> tuple[Trial, ...]:
+        return tuple(t for t in self.trials if not t.is_trial)
 
     @property
     def participants(self) -> int:
-        return sum(t.participants or 0 for t in self.trials)
+        """Participants of the trials (randomised where given); observational studies excluded."""
+        return sum(t.participants or 0 for t in self.counted_trials)
+
+    @property
+    def observed(self) -> int:
+        return sum(t.participants or 0 for t in self.observational)
+
+    def papers(self, trial: Trial) -> tuple[Study, ...]:
+        return self.cited.get(trial.key, trial.papers)
+
+    def signature(self) -> dict:
+        """What a hand-written statement about this result must agree with (see check/stale)."""
+        return {"level": self.level.id if self.level else None, "trials": len(self.best), "direction": self.direction}
+
+
+def stale(conclusion: Conclusion, result: LevelResult) -> bool:
+    """True when the evidence changed since an editor last re-read the statement (written_for)."""
+    w = conclusion.written_for
+    return w is not None and {"level": w.level, "trials": w.trials, "direction": w.direction} != result.signature()
 
 
 def level_rank(result: LevelResult) -> int:
@@ -49,76 +71,83 @@ def level_rank(result: LevelResult) -> int:
     return result.rank
 
 
-def trial_name(base: EvidenceBase, key: str) -> str:
-    """A registry id where the trial key is a registry source, else the key."""
-    src = base.sources.get(key)
-    return src.registry if src is not None and src.registry else key
+def best_direction(trials: tuple[Trial, ...], outcome: str | None) -> str | None:
+    """One direction for the trials at a level; 'conflicting' when they point different ways."""
+    found = {t.direction(outcome) for t in trials} - {None}
+    definite = found & set(DEFINITE)
+    if len(definite) > 1:
+        return "conflicting"
+    if definite:
+        return "conflicting" if "mixed" in found else definite.pop()
+    return "mixed" if found else None
 
 
-def study_direction(studies: list[Study], outcome: str | None) -> str | None:
-    """The direction the papers' findings give for an outcome ('mixed' if they disagree)."""
-    found = {f.direction for s in studies for f in s.findings
-             if f.direction and (outcome is None or f.outcome == outcome)}
-    if not found:
-        return None
-    return found.pop() if len(found) == 1 else "mixed"
-
-
-def make_trial(base: EvidenceBase, scheme: LevelScheme, key: str, papers: list[Study], outcome: str | None) -> Trial:
-    scored = {d.id for d in scheme.designs if d.scored}
-    scores = [p.pedro.score for p in papers if p.pedro]
-    ns = [p.n_initial for p in papers if p.n_initial is not None]
-    design = papers[0].design
-    pedro = min(scores) if scores else None
-    high = design in scored and pedro is not None and pedro >= scheme.pedro_threshold
-    return Trial(key, trial_name(base, key), tuple(sorted(papers, key=lambda s: s.id)), design, pedro,
-                 max(ns) if ns else None, study_direction(papers, outcome), high)
-
-
-def compute(base: EvidenceBase, conclusion: Conclusion) -> LevelResult:
+def compute(base: EvidenceBase, conclusion: Conclusion, trials: Mapping[str, Trial] | None = None) -> LevelResult:
     """The level of a conclusion from its studies, with the reasons in words."""
-    return compute_studies(base, [base.studies[k] for k in conclusion.studies], conclusion.outcome, conclusion)
+    return compute_studies(base, [base.studies[k] for k in conclusion.studies], conclusion.outcome, conclusion, trials)
 
 
 def compute_studies(base: EvidenceBase, studies: list[Study], outcome: str | None,
-                    conclusion: Conclusion | None = None) -> LevelResult:
-    """The level a set of studies supports for an outcome (used for conclusions and tables)."""
+                    conclusion: Conclusion | None = None, trials: Mapping[str, Trial] | None = None) -> LevelResult:
+    """The level a set of papers supports for an outcome (used for conclusions, tables and the map).
+
+    `trials` is the base's resolved trials (resolve_trials); pass it when computing many levels."""
     scheme = base.scheme
-    trials = tuple(make_trial(base, scheme, k, papers, outcome)
-                   for k, papers in sorted(group_trials(studies).items()))
+    resolved = trials if trials is not None else resolve_trials(base)
+    units = trials_of(resolved, studies)
+    cited = {k: tuple(sorted(v, key=lambda s: s.id)) for k, v in group_papers(studies).items()}
     for rank, level in enumerate(scheme.levels):
         rule = level.rule
-        best = tuple(t for t in trials if t.design in rule.designs and (rule.quality == "any" or t.high_quality))
+        best = tuple(t for t in units if t.design in rule.designs and (rule.quality == "any" or t.high_quality))
         if len(best) >= rule.min_trials:
-            directions = {t.direction for t in best if t.direction in DEFINITE}
             tier = next(t for t in scheme.tiers if t.id == level.tier)
-            return LevelResult(level, tier, trials, best, len(directions) > 1,
-                               tuple(explain(base, scheme, level, trials, best, conclusion)), rank)
-    return LevelResult(None, None, trials, (), False, ("No study design of these studies is ranked by the scheme.",))
+            direction = best_direction(best, outcome)
+            reasons = explain(base, scheme, level, units, best, direction, conclusion)
+            return LevelResult(level, tier, units, best, direction, outcome, tuple(reasons), rank, cited)
+    return LevelResult(None, None, units, (), None, outcome,
+                       ("No study design of these studies is ranked by the scheme.",), cited=cited)
 
 
 def papers_text(base: EvidenceBase, papers) -> str:
-    names = [p.label or (short_label(base.sources[p.source]) if p.source in base.sources else p.id) for p in papers]
+    names = [p.label or _source_label(base, p) for p in papers]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def explain(base, scheme, level, trials, best, conclusion) -> list[str]:
+def _source_label(base: EvidenceBase, study: Study) -> str:
+    return source_label(base.sources[study.source]) if study.source in base.sources else study.id
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def explain(base, scheme, level, trials, best, direction, conclusion) -> list[str]:
     """Why the level is what it is, in sentences a reader can follow."""
+    scale = scheme.quality_scale
     reasons = [f"Level {level.id}: {level.description}"]
-    reasons.append(f"{len(best)} trial{'s' if len(best) != 1 else ''} at this level: "
+    reasons.append(f"{_plural(len(best), 'trial' if all(t.is_trial for t in best) else 'study')} at this level: "
                    + "; ".join(f"{t.name} ({papers_text(base, t.papers)})" for t in best) + ".")
+    if direction:
+        reasons.append(f"Direction at this level: {direction.replace('-', ' ')}"
+                       + (" (the trials at this level disagree)." if direction == "conflicting" else "."))
     for t in trials:
         if len(t.papers) > 1:
             reasons.append(f"{papers_text(base, t.papers)} report one trial, {t.name}, which counts once.")
-        scored = any(d.id == t.design and d.scored for d in scheme.designs)
-        if scored and t.pedro is None:
-            reasons.append(f"{t.name} has no PEDro score, so it cannot count as a higher-quality trial.")
-        elif scored and not t.high_quality:
-            reasons.append(f"{t.name} scores {t.pedro} on PEDro, below {scheme.pedro_threshold}: lower quality.")
+        if not t.is_trial:
+            reasons.append(f"{t.name} is an observational study: it is counted as a study, not as a trial.")
+        if t.scored and t.quality is None:
+            reasons.append(f"{t.name} has no {scale.name} score in any of its papers, so it cannot count as a "
+                           "higher-quality trial.")
+        elif t.scored:
+            who = papers_text(base, [t.quality_paper]) if len(t.papers) > 1 else ""
+            grade = "higher quality" if t.high_quality else f"below {scale.threshold}: lower quality"
+            reasons.append(f"{t.name} scores {t.quality.score}/{scale.maximum} on {scale.name}"
+                           + (f" (the assessment given for {who}, used for every paper on the trial)" if who else "")
+                           + f": {grade}.")
     stated = conclusion.stated_level if conclusion else None
     if stated and stated.level != level.id:
         source = base.sources.get(stated.source)
-        who = short_label(source) if source else stated.source
+        who = source_label(source) if source else stated.source
         grouped = [t for t in trials if len(t.papers) > 1]
         why = "; ".join(f"{papers_text(base, t.papers)} report one trial, {t.name}" for t in grouped)
         reasons.append(f"{who} states level {stated.level}; computed {level.id}" + (f": {why}." if why else "."))
@@ -126,4 +155,3 @@ def explain(base, scheme, level, trials, best, conclusion) -> list[str]:
         if claimed is not None:
             reasons.append(f"Level {claimed.id} needs: {claimed.description}")
     return reasons
-

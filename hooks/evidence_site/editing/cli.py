@@ -1,4 +1,4 @@
-"""The editors' command: `evidence-site check` and `evidence-site schema`."""
+"""The editors' command: `evidence-site check`, `new`, `review`, `schema` and `verify-site`."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,8 @@ from pathlib import Path
 
 from evidence_site.editing.new_record import new_record
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
-from evidence_site.pipeline import check_project
+from evidence_site.editing.review import review_topic
+from evidence_site.pipeline import check_project, load_base
 from evidence_site.records.json_schema import write_schemas
 from evidence_site.records.kinds import SCAFFOLDS
 from evidence_site.verify.claims import verify_site
@@ -49,6 +50,26 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    """After re-reading a topic's statements: record the evidence they were written for."""
+    try:
+        base = load_base(Path(args.evidence))
+        report = review_topic(base, Path(args.evidence), args.topic, args.conclusion)
+    except EvidenceCheckFailed as failed:
+        for error in failed.errors:
+            print(error)
+        return 1
+    except EvidenceError as err:
+        print(str(err))
+        return 1
+    for line in report:
+        print(line)
+    if args.conclusion and not report:
+        print(f"no conclusion '{args.conclusion}' in topic '{args.topic}'")
+        return 1
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     changed = write_schemas(Path(args.evidence))
     print(f"{len(changed)} schema file(s) updated." if changed else "Schemas are up to date.")
@@ -75,11 +96,16 @@ def main(argv: list[str] | None = None) -> int:
     new = sub.add_parser("new", help="write a new record from a template with TODO markers to fill in")
     new.add_argument("kind", choices=sorted(SCAFFOLDS))
     new.add_argument("id", help="the new record's id, e.g. kampman-2012")
+    review = sub.add_parser("review", help="after re-reading a topic's statements, record the computed evidence "
+                                           "they were written for (written_for)")
+    review.add_argument("topic", help="the topic's id, e.g. vitamin-d-and-bone")
+    review.add_argument("--conclusion", help="review only this conclusion")
     sub.add_parser("schema", help="regenerate the JSON Schemas in evidence/_schemas/")
     verify = sub.add_parser("verify-site", help="check every claim in a built site cites a reference with a locator")
     verify.add_argument("site", nargs="?", default="site")
     args = parser.parse_args(argv)
-    return {"check": _check, "schema": _schema, "verify-site": _verify_site, "new": _new}[args.command](args)
+    return {"check": _check, "schema": _schema, "verify-site": _verify_site, "new": _new,
+            "review": _review}[args.command](args)
 
 
 if __name__ == "__main__":

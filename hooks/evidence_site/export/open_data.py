@@ -75,7 +75,7 @@ def studies_csv(base: EvidenceBase) -> str:
         src = base.sources[s.source]
         rows.append({"id": s.id, "source": s.source, "title": s.title or src.title, "year": src.year or "",
                      "trial": s.trial or "", "country": s.country or "", "design": s.design,
-                     "pedro": s.pedro.score if s.pedro else "", "n_initial": "" if s.n_initial is None else s.n_initial,
+                     "quality": s.quality.score if s.quality else "", "n_initial": "" if s.n_initial is None else s.n_initial,
                      "n_final": "" if s.n_final is None else s.n_final, "population": s.population or "",
                      "interventions": "; ".join(i.name for i in s.interventions),
                      "agents": "; ".join(i.agent for i in s.interventions if i.agent),

@@ -69,17 +69,40 @@ class Source(Record, Reviewed):
     verified: list[VerifiableField] = Field(default_factory=list, description="Fields an editor confirmed against the primary record")
     checked_against: Optional[ShortText] = Field(None, description="Where the verified fields were checked")
     note: Optional[Text] = None
+    located: Literal["exact", "title-only"] = Field(
+        "exact", description="title-only: the url opens a site, a search or one part of the work, not the work "
+                             "itself; readers are told to find it by its title")
     evidence: bool = Field(True, description="False for a work whose claims the site checks but never cites as "
                                              "evidence (a popular article); it may lack a locator")
 
 
 # --- studies -------------------------------------------------------------------------------
 
-class Pedro(BaseModel):
+class Quality(BaseModel):
+    """A quality score on the scheme's quality scale (its name and maximum are data: quality_scale)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    score: Annotated[StrictInt, Field(ge=0, le=10)]
-    source: Key = Field(description="Source that gives the score (PEDro database, a review)")
-    verified: bool = Field(False, description="Seen on the PEDro database itself")
+    score: Annotated[StrictInt, Field(ge=0, le=1000, description="Checked against the scale's maximum")]
+    source: Key = Field(description="Source that gives the score (the scale's database, a review)")
+    verified: bool = Field(False, description="Seen in the scale's own database")
+
+
+class StatedDesign(BaseModel):
+    """The design as a secondary source names it, where it differs from the record's design."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    wording: ShortText = Field(description="The design as the source words it, e.g. 'Retrospective Cohort'")
+    source: Key
+
+
+class Arm(BaseModel):
+    """One arm or subgroup of a study: what it received and how many were in it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    name: ShortText
+    agents: list[Key] = Field(default_factory=list, description="Agents this arm received; none for placebo or no treatment")
+    n: Optional[Annotated[StrictInt, Field(ge=0, le=10_000_000)]] = None
+    sources: Sources
 
 
 class Intervention(BaseModel):
@@ -128,14 +151,18 @@ class Study(Record, Reviewed):
     label: Optional[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
         None, description="Short name such as 'Hiremath 2009'; defaults to the source's label")
     trial: Optional[Key] = Field(None, description="Shared key of the trial; papers on one trial share it")
+    year: Optional[Annotated[StrictInt, Field(ge=1800, le=2100)]] = Field(
+        None, description="Year of the paper, where the source is a review standing in for it; default the source's year")
     country: Optional[ShortText] = None
     design: Key = Field(description="Design id from the level scheme (rct, cohort, ...)")
     design_detail: Optional[ShortText] = None
-    pedro: Optional[Pedro] = None
+    stated_design: Optional[StatedDesign] = Field(None, description="The design a secondary source states, if it differs")
+    quality: Optional[Quality] = None
     n_initial: Optional[Annotated[StrictInt, Field(ge=0, le=10_000_000)]] = None
     n_final: Optional[Annotated[StrictInt, Field(ge=0, le=10_000_000)]] = None
     population: Optional[Text] = None
     interventions: list[Intervention] = Field(default_factory=list)
+    arms: list[Arm] = Field(default_factory=list, description="Arms or subgroups with their N, where the paper gives them")
     comparator: Optional[ShortText] = None
     outcome_measures: Optional[Text] = None
     outcomes: list[Key] = Field(default_factory=list, description="Outcome records the study measured")
@@ -156,6 +183,15 @@ class StatedLevel(BaseModel):
     quote: Optional[Text] = None
 
 
+class WrittenFor(BaseModel):
+    """What the computed evidence was when an editor last re-read the hand-written statement."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    level: Optional[Annotated[str, Field(min_length=1, max_length=20)]] = None
+    trials: Annotated[StrictInt, Field(ge=0)]
+    direction: Optional[Annotated[str, Field(min_length=1, max_length=40)]] = None
+
+
 class Conclusion(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     id: Key
@@ -169,6 +205,8 @@ class Conclusion(BaseModel):
     population: Optional[ShortText] = None
     studies: Annotated[list[Key], Field(min_length=1)]
     stated_level: Optional[StatedLevel] = None
+    written_for: Optional[WrittenFor] = Field(
+        None, description="The computed evidence the statement was last re-read against; set by `evidence-site review`")
 
 
 class Topic(Record, Reviewed):
@@ -196,7 +234,7 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     label: ShortText
     property: Optional[Key] = Field(None, description="Agent property shown in this row")
-    computed: Optional[Literal["ms-trials", "best-level"]] = Field(None, description="A row computed from study records")
+    computed: Optional[Literal["trials", "best-level"]] = Field(None, description="A row computed from study records")
     outcome: Optional[Key] = Field(None, description="For best-level: the outcome")
 
 
@@ -257,7 +295,9 @@ class Design(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: Key
     label: ShortText
-    scored: bool = Field(False, description="Quality is judged by PEDro score (randomised trials)")
+    scored: bool = Field(False, description="Quality is judged by the scheme's quality scale (randomised trials)")
+    trial: bool = Field(False, description="Investigators assigned the intervention: counted as a trial. "
+                                           "Other designs are observational and counted as studies, never as trials")
 
 
 class LevelRule(BaseModel):
@@ -275,10 +315,21 @@ class Level(BaseModel):
     rule: LevelRule
 
 
+class QualityScale(BaseModel):
+    """The scale trials are scored on: its name, range and the score a higher-quality trial needs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    maximum: Annotated[StrictInt, Field(ge=1, le=1000)]
+    threshold: Annotated[StrictInt, Field(ge=0, le=1000)]
+    url: Optional[Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)]] = None
+    source: Optional[Key] = Field(None, description="Source that describes the scale")
+
+
 class LevelScheme(Record):
     name: ShortText
     sources: Sources
-    pedro_threshold: Annotated[StrictInt, Field(ge=0, le=10)]
+    quality_scale: QualityScale
     tiers: Annotated[list[Tier], Field(min_length=1)]
     designs: Annotated[list[Design], Field(min_length=1)]
     levels: Annotated[list[Level], Field(min_length=1)]

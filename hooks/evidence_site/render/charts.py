@@ -13,7 +13,7 @@ import io
 import os
 import re
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from evidence_site.load.parse_cache import cache_dir
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.labels import short_label
 from evidence_site.records.models import ThresholdSet
+from evidence_site.derive.trials import trial_key
 from evidence_site.render.checker import NMOL_PER_NG, convert, ordered_bands, ordered_sets, range_text
 
 FG = "#010203"  # sentinel: becomes currentColor
@@ -72,22 +73,35 @@ class ArmRow:
     after: float | None
     timepoint: str | None
     sources: tuple[str, ...]
+    also: tuple[str, ...] = ()  # other papers on the same trial that report this arm: one line, not one per paper
 
     def nmol(self, value: float | None) -> float | None:
         return None if value is None else convert(value, self.unit, "nmol/L")
 
 
 def arm_rows(base: EvidenceBase) -> list[ArmRow]:
-    """Every arm result of every study, by study year then study id, in record order."""
-    rows = []
-    studies = sorted(base.studies.values(), key=lambda s: (base.sources[s.source].year or 0, s.id))
+    """One row per arm of each TRIAL, by study year then study id, in record order.
+
+    Papers on one trial report the same arm; the arm is drawn once, from the first paper (by
+    year) that gives it, and the row names the other papers that report it too."""
+    rows: dict[tuple[str, str], ArmRow] = {}
+    studies = sorted(base.studies.values(), key=lambda s: (study_year(base, s) or 0, s.id))
     for study in studies:
         for r in study.arm_results:
             if r.before is None and r.after is None:
                 continue
-            rows.append(ArmRow(study.id, short_label(base.sources[study.source]), r.arm, r.unit, r.before, r.after,
-                               r.timepoint, tuple(r.sources)))
-    return rows
+            label, key = short_label(base.sources[study.source]), (trial_key(study), r.arm)
+            if key in rows:
+                rows[key] = replace(rows[key], also=rows[key].also + (study.label or label,))
+                continue
+            rows[key] = ArmRow(study.id, study.label or label, r.arm, r.unit, r.before, r.after,
+                               r.timepoint, tuple(r.sources))
+    return list(rows.values())
+
+
+def study_year(base: EvidenceBase, study) -> int | None:
+    """The study's own year, else its source's (a review standing in for a paper has another year)."""
+    return study.year if study.year is not None else base.sources[study.source].year
 
 
 def _number(value: float | None) -> str:
@@ -243,10 +257,10 @@ def timeline_rows(base: EvidenceBase) -> list[TimelineRow]:
     labels = {d.id: d.label for d in base.scheme.designs} if base.scheme else {}
     rows = []
     for study in base.studies.values():
-        year = base.sources[study.source].year
+        year = study_year(base, study)
         if year is None:
-            continue
-        rows.append(TimelineRow(study.id, short_label(base.sources[study.source]), year, study.design,
+            continue  # listed under the figure by undated_studies(), never dropped silently
+        rows.append(TimelineRow(study.id, study.label or short_label(base.sources[study.source]), year, study.design,
                                 labels.get(study.design, study.design), study.n_initial))
     return sorted(rows, key=lambda r: (r.year, r.study))
 
@@ -295,12 +309,18 @@ def timeline_chart(base: EvidenceBase, rows: list[TimelineRow], chart_id: str) -
     return _svg(fig, chart_id, title, desc)
 
 
+def undated_studies(base: EvidenceBase) -> list:
+    """Studies the year figure cannot place: no year on the study or its source."""
+    return sorted((s for s in base.studies.values() if study_year(base, s) is None), key=lambda s: s.id)
+
+
 @dataclass(frozen=True)
 class Figures:
     arm_rows: list[ArmRow]
     arm_charts: list[tuple[ThresholdSet | None, str]]  # one chart per authority with bands
     timeline_rows: list[TimelineRow]
     timeline: str | None
+    undated: list = ()
 
 
 def figures(base: EvidenceBase) -> Figures:
@@ -315,4 +335,4 @@ def figures(base: EvidenceBase) -> Figures:
     timeline = timeline_rows(base)
     designs = [d.model_dump_json() for d in base.scheme.designs] if base.scheme else []
     svg = cached("timeline", (timeline, designs), lambda: timeline_chart(base, timeline, "chart-timeline")) if timeline else None
-    return Figures(rows, charts, timeline, svg)
+    return Figures(rows, charts, timeline, svg, undated_studies(base))

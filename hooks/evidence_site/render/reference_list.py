@@ -55,6 +55,9 @@ def reference_html(src: Source) -> Markup:
     links = " · ".join(f'<a href="{escape(url)}" rel="{rel}">{escape(label)}</a>' for label, url in locator_links(src))
     if links:
         parts.append(f'<span class="locators">{links}</span>')
+    if src.located == "title-only":
+        parts.append('<span class="located-by-title">(Located by title only: the link does not open this '
+                     'document itself; search for its title there.)</span>')
     return Markup(" ".join(parts))
 
 

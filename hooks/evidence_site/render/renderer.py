@@ -27,6 +27,7 @@ from evidence_site.derive.aggregates import (
 )
 from evidence_site.derive.history import changes
 from evidence_site.derive.levels import LevelResult, compute, level_rank
+from evidence_site.derive.trials import Trial, resolve_trials, trial_key
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.labels import short_label, study_label
 from evidence_site.records.references import Use, citing_records
@@ -34,7 +35,7 @@ from evidence_site.render.links import link, page_path, url_of
 from evidence_site.render.measure_pages import reader_pages
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
 from evidence_site.render.reference_list import References, attribute_text, reference_html
-from evidence_site.render.template_globals import GLOBALS, VERDICTS, direction_text, level_badge
+from evidence_site.render.template_globals import GLOBALS, VERDICTS, count_text
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,17 @@ class Renderer:
         return uses
 
     @cached_property
+    def trials(self) -> dict[str, Trial]:
+        """trial key → the trial resolved once from all its papers; every page reads these."""
+        return resolve_trials(self.base)
+
+    def trial_of(self, study) -> Trial:
+        return self.trials[trial_key(study)]
+
+    @cached_property
     def levels(self) -> dict[str, LevelResult]:
         """conclusion id → its computed level (computed when first needed)."""
-        return {c.id: compute(self.base, c) for t in self.base.topics.values() for c in t.conclusions}
+        return {c.id: compute(self.base, c, self.trials) for t in self.base.topics.values() for c in t.conclusions}
 
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
              meta: dict | None = None, **context: object) -> Page:
@@ -119,7 +128,7 @@ class Renderer:
         html = _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
             label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
-            study_label=lambda study: study_label(self.base, study), **context)
+            study_label=lambda study: study_label(self.base, study), trial_of=self.trial_of, **context)
         record_file = self.base.file_of(*record) if record else None
         if record_file and self.links:
             html += "\n" + self.links.actions(record_file, title)
@@ -142,7 +151,7 @@ class Renderer:
             page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
             meta.update(citation_meta=citation_meta(source, study), jsonld=study_jsonld(source, study, page_url))
         return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
-                         study=study, source=source, scheme=self.base.scheme)
+                         study=study, source=source, scheme=self.base.scheme, trial=self.trial_of(study))
 
     def source(self, key: str) -> Page:
         src = self.base.sources[key]
@@ -169,7 +178,7 @@ class Renderer:
         agent = self.base.agents[key]
         studies = sorted(agent_studies(self.base, key), key=lambda s: s.id)
         return self.page("agent.md.j2", page_path("agents", key), agent.name, ("agents", key), agent=agent,
-                         studies=studies, count=trial_count(self.base, studies), levels=self.levels,
+                         studies=studies, count=trial_count(self.base, studies, key, self.trials), levels=self.levels,
                          conclusions=agent_conclusions(self.base, key))
 
     def comparison(self, key: str) -> Page:
@@ -191,20 +200,18 @@ class Renderer:
             return {"agent": agent.name, "html": Markup(escape(prop.text)) + note, "sources": list(prop.sources)}
         studies = agent_studies(self.base, agent.id)
         more = link(src, page_path("agents", agent.id), self.directory_urls, "studies-in-ms")
-        if row.computed == "ms-trials":
-            count = trial_count(self.base, studies)
-            if not count.trials:
+        if row.computed == "trials":
+            count = trial_count(self.base, studies, agent.id, self.trials)
+            if not count.trials and not count.observational:
                 return {"agent": agent.name, "html": "None recorded on this site", "sources": []}
-            text = f"{count.trials} trial{'s' if count.trials != 1 else ''}, {count.participants} participants"
+            text = count_text(count) if count.trials else "No trials; " + count_text(count)
             return {"agent": agent.name, "html": Markup(f'<a href="{more}">{escape(text)}</a>'),
                     "sources": sorted({s.source for s in studies})}
-        result = best_level(self.base, studies, row.outcome)
+        result = best_level(self.base, studies, row.outcome, self.trials)
         if result is None:
             return {"agent": agent.name, "html": "No study on this site measured this", "sources": []}
-        n = len(result.trials)
-        html = level_badge(result) + Markup(f' (<a href="{more}">{n} trial{"s" if n != 1 else ""}</a>)')
-        return {"agent": agent.name, "html": html,
-                "sources": sorted({p.source for t in result.trials for p in t.papers})}
+        return {"agent": agent.name, "agent_id": agent.id, "result": result, "more": more,
+                "sources": sorted({p.source for t in result.trials for p in result.papers(t)})}
 
     def claims_index(self) -> Page:
         claims = sorted(self.base.claims.values(), key=lambda c: (c.order, c.id))
@@ -222,10 +229,8 @@ class Renderer:
             cells = []
             for outcome in outcomes:
                 relevant = sorted((s for s in studies if measures(s, outcome.id)), key=lambda s: s.id)
-                result = best_level(self.base, relevant, outcome.id) if relevant else None
-                directions = sorted({direction_text(t.direction) for t in result.trials if t.direction}) if result else []
-                cells.append({"outcome": outcome.name, "result": result, "studies": relevant,
-                              "directions": ", ".join(directions)})
+                result = best_level(self.base, relevant, outcome.id, self.trials) if relevant else None
+                cells.append({"outcome": outcome.name, "result": result, "studies": relevant})
             agent = row_id[len("agent-"):] if row_id.startswith("agent-") else None
             rows.append({"label": label, "agent": agent, "cells": cells})
         return self.page("evidence_map.md.j2", page_path("map"), "Evidence map", None, {"hide": ["toc", "navigation"]},
@@ -241,7 +246,7 @@ class Renderer:
         return _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
             label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
-            study_label=lambda study: study_label(self.base, study), **context)
+            study_label=lambda study: study_label(self.base, study), trial_of=self.trial_of, **context)
 
     def paths(self) -> list[str]:
         """The path of every page all() makes, without making them (for the site's path registry)."""

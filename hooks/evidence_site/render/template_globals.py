@@ -5,13 +5,14 @@ from html import escape
 
 from markupsafe import Markup
 
-from evidence_site.derive.levels import trial_name
+from evidence_site.derive.levels import stale, trial_name
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.kinds import PAGED
 from evidence_site.records.labels import short_label, study_label
 
 DIRECTIONS = {"benefit": "favours the intervention", "no-difference": "no difference",
-              "harm": "favours the comparator (harm)", "mixed": "mixed results"}
+              "harm": "favours the comparator (harm)", "mixed": "mixed results",
+              "conflicting": "conflicting"}
 
 
 
@@ -52,14 +53,52 @@ def use_link(base: EvidenceBase, href, use) -> Markup:
     return Markup(f"{name} ({escape(use.kind)})")
 
 
-def level_badge(result) -> Markup:
-    """Level and tier as text (never colour alone), with 'conflicting' spelled out."""
-    if result.level is None:
-        return Markup('<span class="level level-none">No level</span>')
-    tier = escape(result.tier.label)
-    conflict = ' <span class="conflicting">Conflicting evidence</span>' if result.conflicting else ""
-    return Markup(f'<span class="level level-{escape(result.level.id)}">Level {escape(result.level.id)}</span> '
-                  f'<span class="tier tier-{escape(result.tier.id)}">{tier} evidence</span>{conflict}')
+def quality_text(scheme, quality) -> str:
+    """'<scale> 8/10': the scale's name and maximum come from the scheme (data)."""
+    scale = scheme.quality_scale
+    return f"{scale.name} {quality.score}/{scale.maximum}"
+
+
+def design_level(scheme, design: str) -> str:
+    """The level a design reaches at best (ignoring quality), for links to the methods table."""
+    return next((lv.id for lv in scheme.levels if design in lv.rule.designs), scheme.levels[-1].id)
+
+
+def trial_scores(trial) -> list[tuple[int, list]]:
+    """(score, papers giving it), highest first: how a trial's papers' assessments disagree."""
+    scores: dict[int, list] = {}
+    for paper in trial.papers:
+        if paper.quality is not None:
+            scores.setdefault(paper.quality.score, []).append(paper)
+    return sorted(scores.items(), reverse=True)
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def evidence_count(result, agent: str | None = None) -> str:
+    """'2 trials (120 participants) and 1 observational study (32 people)': never one sum of both.
+    For an agent, an observational study counts only the arms that took it, where it gives arms."""
+    parts = []
+    if result.counted_trials:
+        parts.append(f"{_n(len(result.counted_trials), 'trial', 'trials')} ({result.participants} participants)")
+    if result.observational:
+        people = (sum(t.participants_for(agent) or 0 for t in result.observational) if agent else result.observed)
+        parts.append(f"{_n(len(result.observational), 'observational study', 'observational studies')} "
+                     f"({people} {'people who took it' if agent else 'people'})")
+    return " and ".join(parts) or "no studies"
+
+
+def count_text(count) -> str:
+    """An agent's trials and observational studies, with the people who took the agent."""
+    parts = []
+    if count.trials:
+        parts.append(f"{_n(count.trials, 'trial', 'trials')} with {count.participants} participants")
+    if count.observational:
+        parts.append(f"{_n(count.observational, 'observational study', 'observational studies')} "
+                     f"in which {count.observed} people took it")
+    return " and ".join(parts) or "No trials"
 
 
 def trial_papers(base: EvidenceBase, study) -> list:
@@ -88,4 +127,5 @@ def studies_by_year(base: EvidenceBase) -> list:
     return sorted(base.studies.values(), key=lambda s: (-(base.sources[s.source].year or 0), s.id))
 
 
-GLOBALS = {f.__name__: f for f in (verdict_label, property_label, trial_name, trial_papers, has_pages, level_badge, tier_label, design_label, outcome_name, direction_text, use_link, studies_by_year, record_name)}
+GLOBALS = {f.__name__: f for f in (verdict_label, property_label, trial_name, trial_papers, has_pages, tier_label, quality_text,
+                                          design_level, trial_scores, evidence_count, count_text, stale, design_label, outcome_name, direction_text, use_link, studies_by_year, record_name)}
