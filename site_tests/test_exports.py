@@ -21,7 +21,7 @@ def read(real_site, name: str) -> str:
 
 def test_json_export_has_a_schema_version_and_every_record(real_site):
     doc = json.loads(read(real_site, "evidence.json"))
-    assert doc["schema_version"] == "1.0"
+    assert doc["schema_version"] == "2.0"
     for kind, records in BASE.records.items():
         assert sorted(r["id"] for r in doc["records"][kind]) == sorted(records), kind
     study = next(r for r in doc["records"]["studies"] if r["id"] == "steffensen-2011")

@@ -10,6 +10,7 @@ from typing import Any, Iterator
 import rispy
 
 from evidence_site.derive.levels import compute
+from evidence_site.derive.trials import resolve_trials
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.memo import Memo
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION, real_authors  # noqa: F401  (the files described on the data page)
@@ -49,13 +50,16 @@ def evidence_json(base: EvidenceBase, memo: Memo | None = None) -> str:
     records = [r for _, recs in kinds for r in recs.values()]
     dumps = iter(memo.each("dumps", records, _dump) if memo else [_dump(r) for r in records])  # one call: it keeps what it saw
     records = {kind: [next(dumps) for _ in recs] for kind, recs in kinds}
-    levels = {}
+    levels, trials = {}, resolve_trials(base)  # each trial resolved once, for every conclusion
     for topic in base.topics.values():
         for c in topic.conclusions:
-            r = compute(base, c)
+            r = compute(base, c, trials)
             levels[c.id] = {"topic": topic.id, "level": r.level.id if r.level else None,
                             "tier": r.tier.id if r.tier else None, "conflicting": r.conflicting,
-                            "trials": [t.name for t in r.trials], "participants": r.participants,
+                            "direction": r.direction, "trials_at_level": len(r.best),
+                            "trials": [t.name for t in r.counted_trials],
+                            "observational_studies": [t.name for t in r.observational],
+                            "participants": r.participants,
                             "stated_level": c.stated_level.level if c.stated_level else None}
     doc = {"schema_version": SCHEMA_VERSION, "records": records, "computed_levels": levels}
     return _json(doc)
