@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import posixpath
 import random
+import re
 import shutil
 import sys
 import time
@@ -181,6 +182,22 @@ EDITS = [  # (file under evidence/, edit) of every kind of record the synthetic 
 ]
 
 
+def _shared_trial_paper(evidence) -> str:
+    """A study file whose trial another study also reports."""
+    trials: dict[str, list[str]] = {}
+    for path in sorted((evidence / "studies").glob("*.yaml")):
+        key = re.search(r"^trial: (\S+)$", path.read_text(encoding="utf-8"), re.M)
+        if key:
+            trials.setdefault(key.group(1), []).append(f"studies/{path.name}")
+    return next(papers[0] for papers in trials.values() if len(papers) > 1)
+
+
+def _rescore(text: str) -> str:
+    """Give the paper a quality score below every other paper's, so its trial's score changes."""
+    text = re.sub(r"^quality: .*\n", "", text, flags=re.M)
+    return text.replace("\ndesign: ", "\nquality: {score: 0, source: synthetic-review-0001}\ndesign: ", 1)
+
+
 def test_incremental_render_equals_a_full_render_after_every_kind_of_edit(tmp_path, trusted):
     project = synth.generate(tmp_path / "p", 20)
     serve = ServeSession()
@@ -190,6 +207,7 @@ def test_incremental_render_equals_a_full_render_after_every_kind_of_edit(tmp_pa
     edits = EDITS + [
         ("studies/synthetic-study-0099.yaml", lambda s: project.study_file(2).read_text().replace("id: synthetic-study-0002", "id: synthetic-study-0099")),
         ("studies/synthetic-study-0099.yaml", None),  # and removed again
+        (_shared_trial_paper(project.evidence), _rescore),  # a sibling paper's page shows the trial's score
     ]
     for rel, edit in edits:
         path = project.evidence / rel
