@@ -8,7 +8,7 @@ from typing import Any
 from evidence_site.records.models import Source, Study
 from evidence_site.render.reference_list import locator_links
 
-SCHEMA_VERSION = "2.0"  # 2.0: study pedro -> quality; comparison row ms-trials -> trials
+SCHEMA_VERSION = "2.0"  # 2.0: a study's quality score and the computed trials row were renamed
 FILES = {
     "data/evidence.json": "The whole evidence base: every record, plus the computed levels (JSON).",
     "data/studies.csv": "One row per study record (CSV).",
