@@ -26,6 +26,7 @@ from evidence_site import pipeline  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError  # noqa: E402
 from evidence_site.export import publish  # noqa: E402
 from evidence_site.render.renderer import SiteLinks  # noqa: E402
+from evidence_site.render.sanitize import inert_text  # noqa: E402
 from evidence_site.serve import watch  # noqa: E402
 from evidence_site.serve.session import ServeSession  # noqa: E402
 from evidence_site.session import OneShot  # noqa: E402
@@ -174,6 +175,8 @@ class SiteBuilder:
                 built.release(page.file.src_uri)
                 page.file.content_string = ""
             return markdown
+        if isinstance(page.meta.get("tags"), list):  # the tags plugin prints them unescaped (refused by check)
+            page.meta["tags"] = [inert_text(str(tag)) for tag in page.meta["tags"]]
         try:
             markdown = built.cite_page(markdown, page.file.src_uri, f"{_docs_rel(config)}/{page.file.src_uri}")
             return built.abbreviate_markdown(markdown)
@@ -181,15 +184,29 @@ class SiteBuilder:
             raise PluginError(str(failed)) from None
 
     def page_content(self, html: str, page: MkPage) -> str:
-        if page.file.src_uri in self.built.pages:
-            return self.built.abbreviate_html(html)
-        return self.built.mark_claims(html)
+        """Then the content of every page passes the one output gate; the theme prints a
+        hand-written page's title and headings unescaped, so they are made inert text."""
+        built = self.built
+        if page.file.src_uri in built.pages:
+            return built.clean_html(built.abbreviate_html(html), generated=True)
+        if page.title:
+            page.title = inert_text(page.title)
+        for item in _toc_items(page.toc):
+            item.title = inert_text(item.title)
+        return built.clean_html(built.mark_claims(html), generated=False)
 
     def post_build(self, config: MkDocsConfig) -> None:
         self.built.write_extras(Path(config.site_dir))
         self.done = True
         if self.serve:
             self.serve.rebuild_done(ok=True)
+
+
+def _toc_items(toc) -> list:
+    items = list(toc or [])
+    for item in items:
+        items.extend(item.children)
+    return items
 
 
 _builder = SiteBuilder()  # never rebound: on_startup and on_shutdown reset it
@@ -259,7 +276,7 @@ def on_page_markdown(markdown: str, page: MkPage, config: MkDocsConfig, files: F
 def on_page_content(html: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
     """Hook for the on_page_content event: mark each cited paragraph of a hand-written page as a
     claim (data-claim); glossary tooltips on generated pages (hand-written ones get them from
-    the abbr extension)."""
+    the abbr extension); then every page's content passes the one output gate."""
     return _builder.page_content(html, page)
 
 

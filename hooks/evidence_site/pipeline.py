@@ -20,6 +20,8 @@ from evidence_site.check.rules import check
 from evidence_site.derive.history import git_history
 from evidence_site.derive.statements import statement_problems
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
+from evidence_site.check.files import folder_itself
+from evidence_site.render import sanitize
 from evidence_site.export.redirects import redirect_files
 from evidence_site.load.loader import load_all
 from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble
@@ -83,6 +85,10 @@ class Built:
         """A generated page's HTML with glossary terms wrapped in <abbr title>."""
         return abbreviate_html(html, self.base.glossary)
 
+    def clean_html(self, html: str, generated: bool) -> str:
+        """A page's content HTML through the one output gate (render/sanitize.py)."""
+        return sanitize.clean(html, trusted=generated)
+
     def extra_files(self) -> dict[str, str]:
         """Files beside the pages: redirects for old URLs and the session's open-data exports."""
         return dict(self._extras())
@@ -129,9 +135,11 @@ def check_project(evidence_dir: Path, docs_dir: Path | None, directory_urls: boo
     that passes check builds): the records, the hand-written pages and the site's paths.
 
     Returns the checked base (with its warnings) and the hand-written pages by path."""
+    if Path(evidence_dir).is_symlink():
+        raise EvidenceCheckFailed(folder_itself(Path(evidence_dir), Path(evidence_dir).name))
     base = load_base(Path(evidence_dir), load, memo)
-    pages = content_pages(docs_dir)
     shown = os.path.relpath(docs_dir, Path(evidence_dir).resolve().parent).replace(os.sep, "/") if docs_dir else "content"
+    pages = content_pages(docs_dir, shown)
     problems = check_content(base, pages, shown) + path_problems(base, docs_dir, directory_urls)
     problems += statement_problems(base)  # after derive: statements against the computed evidence
     errors = [p for p in problems if not p.warning]

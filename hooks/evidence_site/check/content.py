@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 
 from evidence_site.check.citation_syntax import CITATION, mask_code, parse_citation
+from evidence_site.check.files import docs_pages
+from evidence_site.check.markup import front_matter_problems, html_problems, link_problems
 from evidence_site.errors import EvidenceError, did_you_mean
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.references import citing_records
@@ -73,6 +75,8 @@ def lint_page(markdown: str, shown_file: str, sources) -> list[EvidenceError]:
     errors = []
     body = re.sub(r"\A---\n.*?\n---\n", lambda m: "\n" * m.group(0).count("\n"), markdown, flags=re.S)
     masked = mask_code(body)
+    errors += front_matter_problems(markdown, shown_file) + html_problems(masked, shown_file)
+    errors += link_problems(masked, shown_file)
     for match in CITATION.finditer(masked):
         for key, _ in parse_citation(match.group(1)) or []:
             if key not in sources:
@@ -100,11 +104,10 @@ def _line_of(body: str, sentence: str, block_line: int) -> int:
     return block_line
 
 
-def content_pages(docs_dir: Path | None) -> dict[str, str]:
-    """page path (relative to the docs folder) → Markdown, for every hand-written page."""
-    if docs_dir is None or not docs_dir.is_dir():
-        return {}
-    return {p.relative_to(docs_dir).as_posix(): p.read_text(encoding="utf-8") for p in sorted(docs_dir.rglob("*.md"))}
+def content_pages(docs_dir: Path | None, shown: str = "content") -> dict[str, str]:
+    """page path (relative to the docs folder) → Markdown, for every hand-written page; refuses a
+    docs folder holding links, special files or undecodable pages (see files.py)."""
+    return docs_pages(docs_dir, shown)
 
 
 def cited_keys(markdown: str) -> list[str]:

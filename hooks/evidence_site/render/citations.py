@@ -1,7 +1,7 @@
 """[@key] citations in hand-written Markdown pages, resolved against the source records.
 
-Syntax (as in Pandoc): ``[@key]``, ``[@key, p. 5]``, ``[@a; @b]``. Code spans and fenced code
-blocks are left alone so the syntax can be documented.
+Syntax (as in Pandoc): ``[@key]``, ``[@key, p. 5]``, ``[@a; @b]``. Citations are read in prose only
+(see check/citation_syntax.py): code spans, code blocks and HTML comments are left alone.
 """
 from __future__ import annotations
 
