@@ -35,6 +35,17 @@ _TRUSTED = re.compile(r"""<script type="application/(?:ld\+)?json"(?: id="[\w-]+
                       r"""|<style type="text/css">[*{}a-z:; -]*</style>""")
 
 
+# Serialised start tags (values double-quoted), and the attributes our templates write bare.
+_START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=<>/]+(?:="[^"]*")?)*\s*/?>""")
+_BARE_NAMES = re.compile(r' (data-claim|hidden|novalidate|checked|open|defer|disabled|selected|required|reversed)=""')
+
+
+
+def _bare_attributes(match: re.Match) -> str:
+    """'data-claim=""' back to 'data-claim', as the templates (and the claim checker) write it."""
+    return _BARE_NAMES.sub(r" \1", match.group(0))
+
+
 def clean(html: str, trusted: bool = False) -> str:
     """The HTML with everything outside the allowlist removed. trusted (generated pages only)
     keeps the site's own data blocks and asset scripts, matched exactly."""
@@ -47,7 +58,7 @@ def clean(html: str, trusted: bool = False) -> str:
             blocks[token] = match.group(0)
             return token
         html = _TRUSTED.sub(set_aside, html)
-    out = _LOADING_STYLE.sub("", _CLEANER.clean(html))
+    out = _START_TAG.sub(_bare_attributes, _LOADING_STYLE.sub("", _CLEANER.clean(html)))
     for token, block in blocks.items():
         out = out.replace(token, block, 1)
     return out
