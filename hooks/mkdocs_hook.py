@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page as MkPage
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package lives beside this file
 
 from evidence_site import pipeline  # noqa: E402
+from evidence_site.check.config import evidence_options  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError  # noqa: E402
 from evidence_site.export import publish  # noqa: E402
 from evidence_site.render.renderer import SiteLinks  # noqa: E402
@@ -59,11 +60,11 @@ class SiteBuilder:
         if self.serve:
             self.serve.rebuild_started()
         root = _root(config)
-        extra = config.extra.get("evidence", {}) if isinstance(config.extra.get("evidence"), dict) else {}
         try:
+            options = evidence_options(config.extra.get("evidence"), Path(config.config_file_path))
             self.built = pipeline.build(
                 root / "evidence", Path(config.docs_dir), directory_urls=config.use_directory_urls,
-                links=_links(config), review_max_age_days=extra.get("review_max_age_days", 730),
+                links=_links(config), review_max_age_days=options.review_max_age_days,
                 site_url=config.site_url, session=self.serve or OneShot(exits_after=True))
         except EvidenceCheckFailed as failed:
             raise PluginError(str(failed)) from None

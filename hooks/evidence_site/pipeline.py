@@ -17,7 +17,7 @@ from evidence_site.check.aliases import alias_problems
 from evidence_site.check.content import check_content, cited_keys, content_pages, page_title
 from evidence_site.check.reviews import review_warnings
 from evidence_site.check.rules import check
-from evidence_site.derive.history import git_history
+from evidence_site.derive.history import read_history
 from evidence_site.derive.statements import statement_problems
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
 from evidence_site.check.files import folder_itself
@@ -185,6 +185,8 @@ def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_d
     base, pages = check_project(evidence_dir, docs, directory_urls, session.load_records, session.memo)
     if review_max_age_days is not None:
         base = replace(base, warnings=base.warnings + tuple(review_warnings(base, review_max_age_days, today or dt.date.today())))
+    history, unusable_commits = read_history(evidence_dir)
+    base = replace(base, warnings=base.warnings + tuple(unusable_commits))
     page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
-    rendered = session.render(base, directory_urls, page_uses, links, git_history(evidence_dir), site_url)
+    rendered = session.render(base, directory_urls, page_uses, links, history, site_url)
     return Built(base, rendered, directory_urls, session)

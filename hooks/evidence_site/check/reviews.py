@@ -17,6 +17,10 @@ def review_warnings(base: EvidenceBase, max_age_days: int, today: dt.date) -> li
         if reviewed is None:
             out.append(EvidenceError(origin.file, 1, "reviewed", "record has no review date",
                                      "check it against its sources and add reviewed: YYYY-MM-DD", warning=True))
+        elif reviewed > today:
+            out.append(EvidenceError(origin.file, origin.lines.get(("reviewed",), 1), "reviewed",
+                                     f"review date {reviewed.isoformat()} is in the future",
+                                     "write the date you checked the record", warning=True))
         elif (today - reviewed).days > max_age_days:
             line = origin.lines.get(("reviewed",), 1)
             out.append(EvidenceError(origin.file, line, "reviewed", f"last reviewed {reviewed.isoformat()}, "

@@ -2,16 +2,32 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from evidence_site.editing.new_record import new_record
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
 from evidence_site.editing.review import review_topic
 from evidence_site.pipeline import check_project, load_base
+from evidence_site.check.config import read_options
+from evidence_site.check.reviews import review_warnings
+from evidence_site.derive.history import read_history
 from evidence_site.records.json_schema import write_schemas
 from evidence_site.records.kinds import SCAFFOLDS
 from evidence_site.verify.claims import verify_site
+
+
+def _data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's runner unescapes it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """A workflow command's property value (file=...): also ':' and ',', which end a property;
+    a file name with ',line=1' would otherwise forge where the annotation points."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def _print(problem, fmt: str) -> None:
@@ -19,8 +35,7 @@ def _print(problem, fmt: str) -> None:
     if fmt == "github":
         level = "warning" if problem.warning else "error"
         message = (f"{problem.field}: " if problem.field else "") + problem.message + (f" ({problem.hint})" if problem.hint else "")
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        print(f"::{level} file={problem.file},line={problem.line},title=evidence check::{message}")
+        print(f"::{level} file={_property(problem.file)},line={problem.line},title=evidence check::{_data(message)}")
     else:
         print(f"warning: {problem}" if problem.warning else str(problem))
 
@@ -37,7 +52,12 @@ def _new(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        base, _ = check_project(Path(args.evidence), Path(args.content))
+        evidence = Path(args.evidence)
+        options = read_options(evidence.resolve().parent / "mkdocs.yml")
+        base, _ = check_project(evidence, Path(args.content))
+        # What the build reads besides the records, so a tree that passes check builds.
+        more = review_warnings(base, options.review_max_age_days, dt.date.today()) + read_history(evidence)[1]
+        base = replace(base, warnings=base.warnings + tuple(more))
     except EvidenceCheckFailed as failed:
         for error in failed.errors:
             _print(error, args.format)

@@ -81,6 +81,10 @@ def translate(exc: ValidationError, model: type[BaseModel], file: str, lines: di
             hint = non_ascii_hint(err["input"]) or hint
         elif kind == "too_short" and name in ("sources", "details_sources"):
             message, hint = "a claim needs at least one source", "list the id of a source record"
+        elif kind == "value_error":  # a model's own rule: its message says what is wrong
+            loc = tuple(p for p in loc if p != "[key]")
+            reason = err["ctx"]["error"].args  # (what is wrong, how to fix it)
+            message, hint = f"{_short(err['input'])} {reason[0]}", (reason[1:] or [""])[0]
         elif kind in ("model_type", "dict_type"):
             message = f"expected a mapping of fields, got {_short(err['input'])}"
         elif "input" in err and kind not in ("too_short", "too_long"):

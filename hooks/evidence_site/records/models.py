@@ -7,9 +7,10 @@ Schemas that editors' IDEs use are generated from them (see schema.py). Cross-re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -280,8 +281,32 @@ class Outcome(Record):
     order: StrictInt = 100
 
 
+# Python-Markdown's placeholder words: a term equal to one would be wrapped inside the placeholders
+# of raw HTML and '&', and every citation and reference list of a hand-written page would vanish.
+MARKDOWN_INTERNALS = ("wzxhzdk", "klzzwxh", "hzzhzkh", "amp")
+_TERM = re.compile(r"^[\w().,:;+/%'\u2019 -]+$")
+
+
+def _plain_term(term: str) -> str:
+    """A glossary term is plain text the abbr syntax can hold ('*[term]: expansion' on one line)."""
+    if not _TERM.match(term):
+        raise ValueError("is not a plain-text term", "use only letters, digits, spaces and ( ) . , : ; + / % ' -")
+    if not any(ch.isalpha() for ch in term):
+        raise ValueError("has no letter", "a term of digits would match inside Markdown's placeholders")
+    if set(re.split(r"[\W_]+", term.lower())) & set(MARKDOWN_INTERNALS):
+        raise ValueError("contains a word Markdown uses internally", "spell the term differently")
+    return term
+
+
+def _one_line(text: str) -> str:
+    if any(ch in text for ch in "\n\r\t\x0b\x0c\x85\u2028\u2029"):
+        raise ValueError("is more than one line", "write the expansion on one line")
+    return text
+
+
 class Glossary(Record):
-    terms: dict[Annotated[str, Field(min_length=1, max_length=20)], ShortText]
+    terms: dict[Annotated[str, Field(min_length=1, max_length=20), AfterValidator(_plain_term)],
+                Annotated[ShortText, AfterValidator(_one_line)]]
 
 
 class Tier(BaseModel):
