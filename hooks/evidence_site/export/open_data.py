@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from typing import Any, Iterator
 
 import rispy
@@ -40,7 +41,7 @@ def _dump(record: Any) -> dict:
 
 def _json(value: Any) -> str:
     """Compact JSON: json's fast C encoder only runs without indent (about 10x faster)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n"  # never 'Infinity'
 
 
 def evidence_json(base: EvidenceBase, memo: Memo | None = None) -> str:
@@ -65,11 +66,26 @@ def evidence_json(base: EvidenceBase, memo: Memo | None = None) -> str:
     return _json(doc)
 
 
+# A cell a spreadsheet would read as a formula ('=HYPERLINK(...)', '+1+cmd|...', '@SUM(...)').
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Line breaks and record separators: in RIS a line break starts a new tag ('ER  -' ends a record).
+_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def csv_cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula gets the usual leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
+def one_line(text: str) -> str:
+    return _BREAKS.sub(" ", text)
+
+
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     return out.getvalue()
 
 
@@ -95,6 +111,7 @@ def findings_csv(base: EvidenceBase) -> str:
 
 
 def _bib_escape(text: str) -> str:
+    text = one_line(text)
     for char, repl in (("\\", "\\textbackslash{}"), ("{", "\\{"), ("}", "\\}"), ("&", "\\&"), ("%", "\\%"),
                        ("$", "\\$"), ("#", "\\#"), ("_", "\\_")):
         text = text.replace(char, repl) if char != "\\" else text.replace(char, "\x00")
@@ -134,7 +151,8 @@ def ris(base: EvidenceBase) -> str:
             item["urls"] = urls
         if src.pmid:
             item["accession_number"] = f"PMID:{src.pmid}"
-        items.append(item)
+        items.append({key: [one_line(v) for v in value] if isinstance(value, list) else one_line(value)
+                      for key, value in item.items()})
     return rispy.dumps(items)
 
 

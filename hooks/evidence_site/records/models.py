@@ -248,11 +248,15 @@ class Comparison(Record, Reviewed):
 
 # --- thresholds, claim checks, outcomes, glossary, level scheme ----------------------------
 
+# A finite cut-off no serum level could exceed: .inf made evidence.json invalid JSON and hid the checker.
+Bound = Annotated[StrictFloat, Field(ge=0, le=10_000, allow_inf_nan=False)]
+
+
 class Band(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     label: ShortText
-    lower: Optional[Annotated[StrictFloat, Field(ge=0)]] = Field(None, description="Inclusive lower bound")
-    upper: Optional[Annotated[StrictFloat, Field(ge=0)]] = Field(None, description="Exclusive upper bound")
+    lower: Optional[Bound] = Field(None, description="Inclusive lower bound")
+    upper: Optional[Bound] = Field(None, description="Exclusive upper bound")
     meaning: Optional[Text] = None
     sources: Sources
 
