@@ -19,6 +19,8 @@ from urllib.parse import unquote, urlsplit
 # Attributes that hold a URL the browser follows or loads.
 URL_ATTRS = {"href", "src", "action", "formaction", "poster", "data", "cite", "background", "xlink:href"}
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+SAFE_SCHEMES = ("http:", "https:", "mailto:")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _REFRESH = re.compile(r"^\s*\d+\s*;\s*url\s*=\s*(.+?)\s*$", re.I)
 _LOOSE = re.compile(r"[\x00-\x20]+")  # browsers ignore these inside a scheme: 'java\tscript:'
@@ -48,16 +50,53 @@ class Problem:
 class PageLinks:
     ids: set[str] = field(default_factory=set)
     links: list[Link] = field(default_factory=list)
+    active: list[Problem] = field(default_factory=list)  # handlers and scripts not of the site's own
+
+
+# Inside a page's content only the site's data blocks and scripts from its own assets may appear;
+# the theme's scripts sit outside the content, and load from the site (no scheme, no '//').
+_CONTENT = "md-content__inner"
+_DATA_TYPES = ("application/json", "application/ld+json")
 
 
 class _Parser(HTMLParser):
     def __init__(self, page: str):
         super().__init__(convert_charrefs=True)
-        self.page, self.result = page, PageLinks()
+        self.page, self.result, self.content_depth, self.depth = page, PageLinks(), 0, 0
+
+    def _active(self, line: int, what: str, message: str) -> None:
+        self.result.active.append(Problem(self.page, line, what, message))
+
+    def _check_active(self, tag: str, line: int, values: dict[str, str], void: bool) -> None:
+        for name in values:
+            if name.startswith("on"):
+                self._active(line, f"<{tag} {name}>", "an event-handler attribute")
+        if tag == "article" and _CONTENT in values.get("class", "").split() and not self.content_depth:
+            self.content_depth = self.depth + 1
+        if tag == "script":
+            src, kind = values.get("src", ""), values.get("type", "").lower()
+            if src and (_SCHEME.match(src) or src.startswith("//")):
+                self._active(line, f"<script src={src}>", "a script from outside the site")
+            elif self.content_depth and kind not in _DATA_TYPES and not (src and "assets/" in src):
+                self._active(line, "<script>", "a script in the page content, not from the theme or assets/")
+        if not void:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth = max(self.depth - 1, 0)
+        if self.content_depth and self.depth < self.content_depth:
+            self.content_depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, void=tag in _VOID)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._start(tag, attrs, void=True)
+
+    def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
         line = self.getpos()[0]
         values = {name: value or "" for name, value in attrs}
+        self._check_active(tag, line, values, void)
         for name in ("id", "name") if tag == "a" else ("id",):
             if values.get(name):
                 self.result.ids.add(values[name])
@@ -72,8 +111,6 @@ class _Parser(HTMLParser):
             match = _REFRESH.match(values.get("content", ""))
             if match:
                 self.result.links.append(Link(self.page, line, tag, "content", match.group(1).strip("'\"")))
-
-    handle_startendtag = handle_starttag
 
 
 def parse_page(html: str, page: str) -> PageLinks:
@@ -91,7 +128,9 @@ def scan(site_dir: Path) -> dict[str, PageLinks]:
 
 
 def is_unsafe(url: str) -> bool:
-    return _LOOSE.sub("", url).lower().startswith(UNSAFE_SCHEMES)
+    """A URL with a scheme other than http(s) or mailto (javascript:, data:, file:, ...)."""
+    loose = _LOOSE.sub("", url).lower()
+    return bool(_SCHEME.match(loose)) and not loose.startswith(SAFE_SCHEMES)
 
 
 def resolve(link: Link, site_dir: Path, base_path: str = "/") -> tuple[str | None, str]:
@@ -117,17 +156,26 @@ def resolve(link: Link, site_dir: Path, base_path: str = "/") -> tuple[str | Non
     return target, unquote(parts.fragment)
 
 
+def unsafe(pages: dict[str, PageLinks]) -> list[Problem]:
+    """Event handlers, scripts not of the theme or assets/, and links that are not http(s),
+    mailto or relative, on every page (verify-site reports these too)."""
+    problems = [Problem(p.page, p.line, p.url, f"{p.message}: runs code") for page in pages.values() for p in page.active]
+    problems += [Problem(link.page, link.line, link.url, f"<{link.tag} {link.attr}> is not an http(s), mailto or "
+                         "relative link: runs code or embeds data")
+                 for page in pages.values() for link in page.links if is_unsafe(link.url)]
+    return problems
+
+
 def check(site_dir: Path, site_url: str = "", pages: dict[str, PageLinks] | None = None) -> list[Problem]:
     """Every broken local link, missing anchor and unsafe link of the site."""
     site_dir = Path(site_dir)
     pages = scan(site_dir) if pages is None else pages
     base_path = urlsplit(site_url).path or "/"
     base_path = base_path if base_path.endswith("/") else base_path + "/"
-    problems = []
+    problems = unsafe(pages)
     for page in pages.values():
         for link in page.links:
             if is_unsafe(link.url):
-                problems.append(Problem(link.page, link.line, link.url, f"<{link.tag} {link.attr}> runs code or embeds data"))
                 continue
             target, fragment = resolve(link, site_dir, base_path)
             if target is None:
