@@ -28,6 +28,7 @@ import pytest
 from pydantic import BaseModel
 
 from conftest import CONFIG, FIXTURES, ROOT
+from evidence_site.check.config import read_options
 from evidence_site.errors import EvidenceCheckFailed
 from evidence_site.load.yaml_file import MAX_BYTES
 from evidence_site.pipeline import check_project
@@ -51,8 +52,17 @@ def _folder_case(folder: Path) -> Case:
     lines = folder.joinpath("expected.txt").read_text(encoding="utf-8").splitlines()
     expected = tuple(line for line in lines if line and not line.startswith("#"))
     assert expected, f"{folder}/expected.txt lists no error"
-    return Case(folder.name, lambda project: shutil.copytree(folder / "evidence", project / "evidence", dirs_exist_ok=True),
-                expected)
+    return Case(folder.name, lambda project: _lay_over(folder, project), expected)
+
+
+def _lay_over(folder: Path, project: Path) -> None:
+    """The case's evidence/ and content/ files over the project; mkdocs-extra.yml appended to its config."""
+    for part in ("evidence", "content"):
+        if (folder / part).is_dir():
+            shutil.copytree(folder / part, project / part, dirs_exist_ok=True)
+    if (folder / "mkdocs-extra.yml").is_file():
+        with (project / "mkdocs.yml").open("a", encoding="utf-8") as config:
+            config.write((folder / "mkdocs-extra.yml").read_text(encoding="utf-8"))
 
 
 def _write(rel: str, data: bytes | str) -> Callable[[Path], None]:
@@ -82,7 +92,24 @@ def _folder(rel: str) -> Callable[[Path], None]:
     return lambda project: (project / rel).mkdir(parents=True)
 
 
+def _fifo(rel: str) -> Callable[[Path], None]:
+    def setup(project: Path) -> None:
+        (project / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(project / rel)
+    return setup
+
+
+def _outside_folder(rel: str) -> Callable[[Path], None]:
+    """Move a folder of the project out of it and leave a symlink in its place."""
+    def setup(project: Path) -> None:
+        outside = project.parent / f"{project.name}-outside-{Path(rel).name}"
+        shutil.move(project / rel, outside)
+        (project / rel).symlink_to(outside)
+    return setup
+
+
 _SOURCE = "id: paper-x\nkind: web-page\ntitle: T\nurl: https://example.org/x\n"
+_LINK_HINT = "commit the file itself; a link could publish any file of the machine"
 _TOO_BIG = MAX_BYTES + 1
 GENERATED = [
     # A multi-megabyte paste is refused by size before it is read or parsed.
@@ -103,6 +130,30 @@ GENERATED = [
     Case("newline-in-file-name", _write("evidence/sources/paper-x\n.yaml", _SOURCE),
          ("evidence/sources/paper-x\\n.yaml:1: file name 'paper-x\\n' is not a valid id "
           "(use lower-case ASCII letters, digits and single hyphens)",)),
+    # MkDocs copies (and follows) every file of the docs folder: a link published the build's
+    # environment (a deploy job's tokens), the repository config, or any file as a searchable page.
+    Case("content-symlink-environ", _symlink("content/assets/env.txt", "/proc/self/environ"),
+         (f"content/assets/env.txt:1: symbolic links are not allowed ({_LINK_HINT})",)),
+    Case("content-symlink-git-config", _symlink("content/assets/config.txt", "../../.git/config"),
+         (f"content/assets/config.txt:1: symbolic links are not allowed ({_LINK_HINT})",)),
+    Case("content-symlink-page", _symlink("content/passwd.md", "/etc/passwd"),
+         (f"content/passwd.md:1: symbolic links are not allowed ({_LINK_HINT})",)),
+    Case("content-symlink-dangling", _symlink("content/gone.md", "/nonexistent/page.md"),
+         (f"content/gone.md:1: symbolic links are not allowed ({_LINK_HINT})",)),
+    Case("content-symlink-folder", _symlink("content/etc", "/etc"),
+         (f"content/etc:1: symbolic links are not allowed ({_LINK_HINT})",)),
+    Case("content-folder-itself-a-symlink", _outside_folder("content"),
+         ("content:1: symbolic links are not allowed (commit the folder itself)",)),
+    Case("evidence-folder-itself-a-symlink", _outside_folder("evidence"),
+         ("evidence:1: symbolic links are not allowed (commit the folder itself)",)),
+    # Before: reading a FIFO hung build and check for ever.
+    Case("content-fifo", _fifo("content/pipe.md"),
+         ("content/pipe.md:1: a named pipe (FIFO) is not allowed (commit regular files only)",)),
+    Case("content-fifo-asset", _fifo("content/assets/pipe.css"),
+         ("content/assets/pipe.css:1: a named pipe (FIFO) is not allowed (commit regular files only)",)),
+    # Before: IsADirectoryError traceback.
+    Case("content-folder-named-like-a-page", _folder("content/x.md"),
+         ("content/x.md:1: a folder named like a page (rename the folder)",)),
 ]
 
 CASES = [_folder_case(f) for f in sorted(HOSTILE.iterdir()) if f.is_dir()] + GENERATED
@@ -174,8 +225,14 @@ def test_the_corpus_is_large_enough():
 def test_core_refuses_with_the_exact_lines(case, tmp_path):
     project = make_project(tmp_path / "project", case)
     with pytest.raises(EvidenceCheckFailed) as failed:
-        check_project(project / "evidence", project / "content")
+        core_check(project)
     assert [str(e) for e in failed.value.errors] == list(case.expected)
+
+
+def core_check(project: Path) -> None:
+    """What the build checks before MkDocs reads anything: options, records, hand-written pages."""
+    read_options(project / "mkdocs.yml")
+    check_project(project / "evidence", project / "content")
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
