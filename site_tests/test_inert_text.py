@@ -17,6 +17,7 @@ import functools
 import http.server
 import itertools
 import json
+import re
 import shutil
 import threading
 import typing
@@ -88,6 +89,36 @@ LONG = """Intro text.
 <math><mtext><table><mglyph><style><img src=x onerror=window.__pwned=24>
 <base href="javascript:alert(25)//"><!-- --><!--> <![CDATA[ ]]>
     indented code <script>window.__pwned=26</script>
+"""
+
+
+# A hand-written page as hostile as check lets through (raw script, handlers and javascript:
+# links are refused there, see the hostile corpus): entities that decode to markup in the title,
+# the tags (printed unescaped by the theme, on this page and the site-wide tags page) and the
+# headings (the table of contents), markup in code, comments and glossary terms in the text.
+HAND_WRITTEN = """---
+title: Title &lt;img src=x onerror=window.__pwned=40&gt; &amp; it's 'quoted'
+tags:
+  - "&lt;img src=x onerror=window.__pwned=41&gt;"
+  - "x' onmouseover='window.__pwned=42"
+---
+
+# Heading &lt;script&gt;window.__pwned=43&lt;/script&gt;
+
+A sentence about MS and RCT and IU, with `<script>window.__pwned=44</script>` in code.
+<!-- a comment [@paper-a] <script>window.__pwned=45</script> -->
+
+    <script>window.__pwned=46</script> indented code
+
+```html
+<img src=x onerror=window.__pwned=47>
+```
+
+Entities &lt;img src=x onerror=window.__pwned=48&gt; and &#60;svg onload=window.__pwned=49&#62;. <!-- not-a-claim -->
+
+## Sub heading `<img src=x onerror=window.__pwned=50>` in code {: #sub .lead }
+
+Text [@paper-a] with *emphasis*.
 """
 
 
@@ -174,9 +205,10 @@ def hostile_site(tmp_path_factory) -> FixtureSite:
     # The site's own CSS and JavaScript (sortable tables, the checker): let them run on hostile text.
     shutil.copytree(ROOT / "content/assets", root / "content/assets", dirs_exist_ok=True)
     counter = [0]
-    # The glossary (abbreviation -> expansion) is not shown yet; when it is, its terms are hostile too.
-    glossary = {"id": "glossary", "terms": {"[m](javascript:x)": short(0, 400), "<b>MS</b>": short(3, 400),
-                                            "{:onclick=x}": LONG[:400]}}
+    # Terms are plain text (markup in a term is refused: see the hostile corpus); expansions may
+    # hold any one-line text, and become <abbr title> on every page.
+    glossary = {"id": "glossary", "terms": {"MS": short(0, 400), "RCT": short(3, 400), "IU": " ".join(LONG[:400].split())}}
+    (root / "content/hostile.md").write_text(HAND_WRITTEN, encoding="utf-8")
     for path in sorted((root / "evidence").rglob("*.yaml")):
         model = {**KINDS, **SINGLE_FILES}[path.parent.name if path.parent.name in KINDS else path.stem]
         poisoned = poison(with_every_text_field(yaml.safe_load(path.read_text(encoding="utf-8")), model), model, counter)
@@ -264,6 +296,23 @@ def test_payloads_are_shown_as_the_characters_typed(hostile_site):
         assert payload in text, payload
     assert "[r]: javascript:window.__pwned=12" in text and "# Heading {: onclick=" in text
     assert "&lt;script&gt;window.__pwned=16&lt;/script&gt;" in text  # typed entities stay as typed
+
+
+def test_hand_written_page_tags_and_glossary_show_their_text(hostile_site):
+    """The hostile hand-written page, the tags page and glossary tooltips carry the payloads as text."""
+    page = hostile_site.html("hostile/index.html")
+    inventory = _Inventory()
+    inventory.feed(page)
+    text = " ".join("".join(inventory.text).split())
+    assert "<script>window.__pwned=44</script>" in text and "<img src=x onerror=window.__pwned=48>" in text
+    assert "Heading <script>window.__pwned=43</script>" in text  # the heading and its table-of-contents entry
+    assert "<img src=x onerror=window.__pwned=41>" in text  # a tag, as typed
+    assert "window.__pwned=45" not in page, "a comment is not published"
+    assert re.search(r'<abbr title="[^"]*&lt;script&gt;window.__pwned=1', page), "glossary tooltips hold the expansion as text"
+    tags = hostile_site.html("tags/index.html")
+    inventory = _Inventory()
+    inventory.feed(tags)
+    assert "<img src=x onerror=window.__pwned=41>" in " ".join("".join(inventory.text).split())
 
 
 def test_our_templates_stay_valid_html_with_hostile_text(hostile_site):
