@@ -35,15 +35,10 @@ _TRUSTED = re.compile(r"""<script type="application/(?:ld\+)?json"(?: id="[\w-]+
                       r"""|<style type="text/css">[*{}a-z:; -]*</style>""")
 
 
-# Serialised start tags (values double-quoted), and the attributes our templates write bare.
-_START_TAG = re.compile(r"""<[a-zA-Z][^\s/>]*(?:\s+[^\s"'=<>/]+(?:="[^"]*")?)*\s*/?>""")
-_BARE_NAMES = re.compile(r' (data-claim|hidden|novalidate|checked|open|defer|disabled|selected|required|reversed)=""')
-
-
-
-def _bare_attributes(match: re.Match) -> str:
-    """'data-claim=""' back to 'data-claim', as the templates (and the claim checker) write it."""
-    return _BARE_NAMES.sub(r" \1", match.group(0))
+# The attributes our templates write bare, as nh3 serialises them ('data-claim=""'), inside a tag:
+# in serialised text '>' is always '&gt;' and '"' never follows '=' inside a quoted value, so
+# "followed by '>' before any '<'" holds only for an attribute.
+_BARE = re.compile(r' (data-claim|hidden|novalidate|checked|open|defer|disabled|selected|required|reversed)=""(?=[^<]*>)')
 
 
 def clean(html: str, trusted: bool = False) -> str:
@@ -58,7 +53,7 @@ def clean(html: str, trusted: bool = False) -> str:
             blocks[token] = match.group(0)
             return token
         html = _TRUSTED.sub(set_aside, html)
-    out = _START_TAG.sub(_bare_attributes, _LOADING_STYLE.sub("", _CLEANER.clean(html)))
+    out = _BARE.sub(r" \1", _LOADING_STYLE.sub("", _CLEANER.clean(html)))  # as the templates write them
     for token, block in blocks.items():
         out = out.replace(token, block, 1)
     return out
