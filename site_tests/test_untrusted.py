@@ -29,7 +29,7 @@ from evidence_site.check.content import cited_keys, lint_page
 from evidence_site.editing import cli
 from evidence_site.errors import EvidenceError
 from evidence_site.export.open_data import EXPORTS, csv_cell
-from evidence_site.records.evidence_base import load_base
+from evidence_site.pipeline import load_base
 from evidence_site.render.sanitize import clean
 from evidence_site.verify import links as linkcheck
 
