@@ -286,15 +286,16 @@ class Outcome(Record):
 
 
 # Python-Markdown's placeholder words: a term equal to one would be wrapped inside the placeholders
-# of raw HTML and '&', and every citation and reference list of a hand-written page would vanish.
-MARKDOWN_INTERNALS = ("wzxhzdk", "klzzwxh", "hzzhzkh", "amp")
-_TERM = re.compile(r"^[\w().,:;+/%'\u2019 -]+$")
+# of raw HTML ('\x02wzxhzdk:0\x03'), and every citation and reference list of a hand-written page
+# would vanish.
+MARKDOWN_INTERNALS = ("wzxhzdk", "klzzwxh", "hzzhzkh")
+_TERM = re.compile(r"^[\w().,:;+/%&'\u2019 -]+$")
 
 
 def _plain_term(term: str) -> str:
     """A glossary term is plain text the abbr syntax can hold ('*[term]: expansion' on one line)."""
     if not _TERM.match(term):
-        raise ValueError("is not a plain-text term", "use only letters, digits, spaces and ( ) . , : ; + / % ' -")
+        raise ValueError("is not a plain-text term", "use only letters, digits, spaces and ( ) . , : ; + / % & ' -")
     if not any(ch.isalpha() for ch in term):
         raise ValueError("has no letter", "a term of digits would match inside Markdown's placeholders")
     if set(re.split(r"[\W_]+", term.lower())) & set(MARKDOWN_INTERNALS):
