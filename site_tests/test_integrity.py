@@ -40,6 +40,10 @@ BROKEN_SITE = {
 <iframe src="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>
 <a href="../../etc/passwd">outside</a>
 <a href="/other/">outside the site's path</a>
+<a href="tel:+100">a scheme that is not http(s) or mailto</a> <a href="mailto:a@example.org">mail</a>
+<p onclick="alert(1)">a handler</p><script src="https://cdn.example.org/x.js"></script>
+<article class="md-content__inner"><script>alert(1)</script><script type="application/json">{}</script>
+<script src="../assets/checker.js"></script></article><script>theme()</script>
 </body></html>""",
     "a/index.html": '<!doctype html><html><body><h2 id="x">x</h2><a name="legacy"></a></body></html>',
     "pic.png": "",
@@ -62,6 +66,11 @@ def test_the_link_checker_finds_every_kind_of_problem(tmp_path):
         "index.html:10: data:text/html,<script>alert(1)</script>: <iframe src> runs code or embeds data",
         "index.html:11: ../../etc/passwd: points outside the site",
         "index.html:12: /other/: points outside the site",
+        "index.html:13: tel:+100: <a href> is not an http(s), mailto or relative link",
+        "index.html:14: <p onclick>: an event-handler attribute: runs code",
+        "index.html:14: <script src=https://cdn.example.org/x.js>: a script from outside the site: runs code",
+        "index.html:15: <script>: a script in the page content, not from the theme or assets/: runs code",
+        "index.html:16: ../assets/checker.js: points outside the site",
     ]
 
 

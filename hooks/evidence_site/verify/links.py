@@ -160,8 +160,9 @@ def unsafe(pages: dict[str, PageLinks]) -> list[Problem]:
     """Event handlers, scripts not of the theme or assets/, and links that are not http(s),
     mailto or relative, on every page (verify-site reports these too)."""
     problems = [Problem(p.page, p.line, p.url, f"{p.message}: runs code") for page in pages.values() for p in page.active]
-    problems += [Problem(link.page, link.line, link.url, f"<{link.tag} {link.attr}> is not an http(s), mailto or "
-                         "relative link: runs code or embeds data")
+    problems += [Problem(link.page, link.line, link.url, f"<{link.tag} {link.attr}> " + (
+        "runs code or embeds data" if _LOOSE.sub("", link.url).lower().startswith(UNSAFE_SCHEMES)
+        else "is not an http(s), mailto or relative link"))
                  for page in pages.values() for link in page.links if is_unsafe(link.url)]
     return problems
 
