@@ -9,6 +9,7 @@ sanitiser given HTML no template would write.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import os
@@ -26,6 +27,7 @@ import rispy
 
 from conftest import CONFIG, FIXTURES, ROOT, FixtureSite
 from evidence_site.check.content import cited_keys, lint_page
+from evidence_site.check.reviews import review_warnings
 from evidence_site.editing import cli
 from evidence_site.errors import EvidenceError
 from evidence_site.export.open_data import EXPORTS, csv_cell
@@ -228,3 +230,10 @@ def test_page_text_cannot_forge_the_trusted_placeholder():
     html = '<p>trusted0123456789abcdef0123456789abcdefn0x</p><script type="application/json">{}</script>'
     out = clean(html, trusted=True)
     assert out.count("<script") == 1 and "trusted0123456789abcdef0123456789abcdefn0x" in out
+
+
+def test_a_review_date_in_the_future_is_a_warning():
+    base = load_base(FIXTURES / "mini" / "evidence")
+    warnings = [str(w) for w in review_warnings(base, 730, dt.date(2025, 6, 1))]
+    assert any(re.fullmatch(r"evidence/studies/paper-a\.yaml:\d+: reviewed: review date 2026-01-01 is in the future "
+                            r"\(write the date you checked the record\)", w) for w in warnings), warnings
