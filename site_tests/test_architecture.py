@@ -131,6 +131,8 @@ STATEFUL = {
     "records/references.py:_fields_to_walk": "an lru_cache keyed by model class: a pure function of code "
                                       "fixed at import, bounded by the number of record models",
     "render/renderer.py:_ACTIONS": "a compiled template of _ENV: rendering it changes nothing",
+    "render/sanitize.py:_CLEANER": "nh3's sanitiser, configured once at import from constant allowlists; "
+                                   "cleaning a page changes nothing in it",
     "mkdocs_hook.py:_builder": "the one object MkDocs events delegate to; on_startup and on_shutdown reset it",
 }
 # Calls whose result cannot change, so a module-level name bound to one is a constant.

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from types import MappingProxyType
 
 import nh3
 
@@ -59,7 +60,7 @@ def clean(html: str, trusted: bool = False) -> str:
     return out
 
 
-_TEXT_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "`": "&#x60;"})
+_TEXT_ESCAPES = MappingProxyType(str.maketrans({"<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;", "`": "&#x60;"}))
 
 
 def inert_text(text: str) -> str:
