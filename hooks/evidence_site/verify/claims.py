@@ -3,75 +3,43 @@ a.citation whose target (on the page or another page) shows a PMID, DOI or URL l
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import evidence_site.verify.links as links
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-@dataclass
-class _Element:
-    tag: str
-    line: int
-    id: str | None
-    claim: bool
-    citations: list[str] = field(default_factory=list)
-    has_locator: bool = False
-    text: list[str] = field(default_factory=list)
+from evidence_site.verify.html import Element, scan
 
 
-class _PageScan(HTMLParser):
-    """Claims (with their citation targets) and ids that hold an external locator link."""
+class ClaimScan:
+    """Listener: claims (with their citation targets and text) and ids that hold an external locator link."""
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[_Element] = []
-        self.claims: list[_Element] = []
+    def __init__(self) -> None:
+        self.claims: list[Element] = []
         self.located_ids: set[str] = set()
-        self.ids: set[str] = set()
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if a.get("id"):
-            self.ids.add(a["id"])
-        href = a.get("href") or ""
-        if tag == "a" and "citation" in (a.get("class") or "").split():
-            for el in self.stack:
-                if el.claim:
-                    el.citations.append(href)
-        if tag == "a" and href.startswith(("https://", "http://")):
-            for el in self.stack:
-                el.has_locator = True
-        if tag not in VOID:
-            self.stack.append(_Element(tag, self.getpos()[0], a.get("id"), "data-claim" in a))
+    def opened(self, element: Element, stack: list[Element]) -> None:
+        a = element.attrs
+        element.data.update(claim="data-claim" in a, citations=[], located=False, words=[])
+        href = a.get("href", "")
+        if element.tag == "a" and "citation" in a.get("class", "").split():
+            for el in stack:
+                if el.data["claim"]:
+                    el.data["citations"].append(href)
+        if element.tag == "a" and href.startswith(("https://", "http://")):
+            for el in stack:
+                el.data["located"] = True
 
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
-        if tag not in VOID:
-            self.handle_endtag(tag)
+    def text(self, data: str, stack: list[Element]) -> None:
+        for el in stack:
+            if el.data["claim"]:
+                el.data["words"].append(data)
 
-    def handle_data(self, data):
-        for el in self.stack:
-            if el.claim:
-                el.text.append(data)
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, -1, -1):
-            if self.stack[i].tag == tag:
-                for el in self.stack[i:]:
-                    self._close(el)
-                del self.stack[i:]
-                return
-
-    def _close(self, el: _Element):
-        if el.claim:
-            self.claims.append(el)
-        if el.id and el.has_locator:
-            self.located_ids.add(el.id)
+    def closed(self, element: Element, stack: list[Element]) -> None:
+        if element.data["claim"]:
+            self.claims.append(element)
+        if element.attrs.get("id") and element.data["located"]:
+            self.located_ids.add(element.attrs["id"])
 
 
 @dataclass(frozen=True)
@@ -80,13 +48,6 @@ class Report:
     claims: int
     citations: int
     problems: tuple[str, ...]
-
-
-def scan(path: Path) -> _PageScan:
-    page = _PageScan()
-    page.feed(path.read_text(encoding="utf-8"))
-    page.close()
-    return page
 
 
 def _target(site: Path, page: Path, href: str) -> tuple[Path, str]:
@@ -101,23 +62,31 @@ def _target(site: Path, page: Path, href: str) -> tuple[Path, str]:
 
 
 def verify_site(site: Path) -> Report:
-    """Every claim on every page cites a reference entry that shows a locator."""
-    scans = {p: scan(p) for p in sorted(site.rglob("*.html"))}
-    problems, claims, citations = [], 0, 0
+    """Every claim on every page cites a reference entry that shows a locator, and nothing on any
+    page runs code (what the link check calls unsafe). Each page is read once for both."""
+    scans: dict[Path, ClaimScan] = {}
+    pages: dict[str, links.PageLinks] = {}
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        claims, found = ClaimScan(), links.LinkScan(rel)
+        scan(path.read_text(encoding="utf-8"), claims, found)
+        scans[path], pages[rel] = claims, found.result
+    problems, claims_n, citations = [], 0, 0
     for path, page in scans.items():
         shown = path.relative_to(site.parent).as_posix() if site.parent in path.parents else str(path)
         for claim in page.claims:
-            claims += 1
-            citations += len(claim.citations)
-            text = " ".join("".join(claim.text).split())[:60]
-            if not claim.citations:
+            claims_n += 1
+            cited = claim.data["citations"]
+            citations += len(cited)
+            text = " ".join("".join(claim.data["words"]).split())[:60]
+            if not cited:
                 problems.append(f"{shown}:{claim.line}: claim without a citation: \"{text}\"")
-            for href in claim.citations:
+            for href in cited:
                 target, anchor = _target(site, path, href)
                 other = scans.get(target)
                 if other is None or not anchor or anchor not in other.located_ids:
                     problems.append(f"{shown}:{claim.line}: citation '{href}' does not lead to a reference "
                                     f"with a PMID, DOI or URL (claim \"{text}\")")
     # The claim contract means nothing on a page where something runs: report what linkcheck would.
-    problems += [f"{site.name}/{p}" for p in links.unsafe(links.scan(site))]
-    return Report(len(scans), claims, citations, tuple(problems))
+    problems += [f"{site.name}/{p}" for p in links.unsafe(pages)]
+    return Report(len(scans), claims_n, citations, tuple(problems))

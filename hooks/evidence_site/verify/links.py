@@ -12,15 +12,16 @@ import posixpath
 import re
 import sys
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from evidence_site.verify.html import Element
+from evidence_site.verify.html import scan as scan_html
 
 # Attributes that hold a URL the browser follows or loads.
 URL_ATTRS = {"href", "src", "action", "formaction", "poster", "data", "cite", "background", "xlink:href"}
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 SAFE_SCHEMES = ("http:", "https:", "mailto:")
-_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _REFRESH = re.compile(r"^\s*\d+\s*;\s*url\s*=\s*(.+?)\s*$", re.I)
 _LOOSE = re.compile(r"[\x00-\x20]+")  # browsers ignore these inside a scheme: 'java\tscript:'
@@ -59,48 +60,31 @@ _CONTENT = "md-content__inner"
 _DATA_TYPES = ("application/json", "application/ld+json")
 
 
-class _Parser(HTMLParser):
+class LinkScan:
+    """Listener: ids, links and active content (handlers, scripts) of one page."""
+
     def __init__(self, page: str):
-        super().__init__(convert_charrefs=True)
-        self.page, self.result, self.content_depth, self.depth = page, PageLinks(), 0, 0
+        self.page, self.result = page, PageLinks()
 
     def _active(self, line: int, what: str, message: str) -> None:
         self.result.active.append(Problem(self.page, line, what, message))
 
-    def _check_active(self, tag: str, line: int, values: dict[str, str], void: bool) -> None:
+    def opened(self, element: Element, stack: list[Element]) -> None:
+        tag, line, values = element.tag, element.line, element.attrs
+        in_content = any(el.tag == "article" and _CONTENT in el.attrs.get("class", "").split() for el in stack)
         for name in values:
             if name.startswith("on"):
                 self._active(line, f"<{tag} {name}>", "an event-handler attribute")
-        if tag == "article" and _CONTENT in values.get("class", "").split() and not self.content_depth:
-            self.content_depth = self.depth + 1
         if tag == "script":
             src, kind = values.get("src", ""), values.get("type", "").lower()
             if src and (_SCHEME.match(src) or src.startswith("//")):
                 self._active(line, f"<script src={src}>", "a script from outside the site")
-            elif self.content_depth and kind not in _DATA_TYPES and not (src and "assets/" in src):
+            elif in_content and kind not in _DATA_TYPES and not (src and "assets/" in src):
                 self._active(line, "<script>", "a script in the page content, not from the theme or assets/")
-        if not void:
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        self.depth = max(self.depth - 1, 0)
-        if self.content_depth and self.depth < self.content_depth:
-            self.content_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, void=tag in _VOID)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, void=True)
-
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]], void: bool) -> None:
-        line = self.getpos()[0]
-        values = {name: value or "" for name, value in attrs}
-        self._check_active(tag, line, values, void)
         for name in ("id", "name") if tag == "a" else ("id",):
             if values.get(name):
                 self.result.ids.add(values[name])
-        for name, value in attrs:
+        for name, value in element.raw:
             if name in URL_ATTRS and value is not None:
                 self.result.links.append(Link(self.page, line, tag, name, value))
             elif name == "srcset" and value:
@@ -112,12 +96,17 @@ class _Parser(HTMLParser):
             if match:
                 self.result.links.append(Link(self.page, line, tag, "content", match.group(1).strip("'\"")))
 
+    def text(self, data: str, stack: list[Element]) -> None:
+        pass
+
+    def closed(self, element: Element, stack: list[Element]) -> None:
+        pass
+
 
 def parse_page(html: str, page: str) -> PageLinks:
-    parser = _Parser(page)
-    parser.feed(html)
-    parser.close()
-    return parser.result
+    found = LinkScan(page)
+    scan_html(html, found)
+    return found.result
 
 
 def scan(site_dir: Path) -> dict[str, PageLinks]:
