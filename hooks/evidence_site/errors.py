@@ -72,6 +72,9 @@ def field_path(loc: Iterable[object]) -> str:
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    """A 'did you mean' hint, or '' when nothing is close."""
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    """A 'did you mean' hint, or '' when nothing is close. Case is ignored ('RCT' → 'rct')."""
+    by_lower: dict[str, str] = {}
+    for candidate in candidates:
+        by_lower.setdefault(str(candidate).lower(), str(candidate))
+    close = difflib.get_close_matches(str(word).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"did you mean '{by_lower[close[0]]}'?" if close else ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from evidence_site.errors import EvidenceCheckFailed, EvidenceError
 from evidence_site.check.files import folder_itself
 from evidence_site.render import sanitize
 from evidence_site.export.redirects import redirect_files
-from evidence_site.load.loader import load_all
+from evidence_site.load.loader import load_all, unvalidated
 from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble
 from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render.citations import resolve
@@ -42,14 +43,51 @@ def load_base(evidence_dir: Path, load: Callable[[Path], tuple[list[Loaded], lis
 
     load replaces loader.load_all, e.g. by a session's load_records (session.py); memo is the
     session's memo (a fresh one if None)."""
-    with gc_paused():
-        loaded, errors = load(Path(evidence_dir))
-        base = assemble(loaded, memo)
-        problems = check(base)
-    errors += [p for p in problems if not p.warning]
+    base, errors, _ = _load_and_check(Path(evidence_dir), load, memo)
     if errors:
         raise EvidenceCheckFailed(errors)
-    return EvidenceBase(base.records, base.origins, tuple(sorted((p for p in problems if p.warning), key=str)), base.memo)
+    return base
+
+
+def _load_and_check(evidence_dir: Path, load: Callable, memo: Memo | None
+                    ) -> tuple[EvidenceBase, list[EvidenceError], frozenset]:
+    """The base of every record that loaded (with its warnings), every error of the records, and
+    the (kind, id) of the records that exist but failed to load."""
+    with gc_paused():
+        loaded, errors = load(evidence_dir)
+        base = assemble(loaded, memo)
+        broken = unvalidated(evidence_dir, errors) if errors else []
+        problems = check(base, broken)
+    errors = _one_per_field(errors + [p for p in problems if not p.warning])
+    warnings = tuple(sorted((p for p in problems if p.warning), key=str))
+    failed = frozenset((item.kind, key) for item in broken for key in item.ids)
+    return EvidenceBase(base.records, base.origins, warnings, base.memo), errors, failed
+
+
+_TODO = "still has a TODO marker"
+
+
+def _one_per_field(errors: list[EvidenceError]) -> list[EvidenceError]:
+    """Each field named once: on a line that still has a TODO nothing else is said, and a value
+    that is both a malformed id and an unknown one gets the more useful message: 'RCT' is an
+    unknown design (did you mean 'rct'?), 'review-а' has a Cyrillic letter."""
+    todo = {(e.file, e.line) for e in errors if e.message == _TODO}
+    malformed = {_spot(e): e for e in errors if e.message.endswith("is not a valid id")}
+    unknown = {_spot(e) for e in errors if e.message.startswith("unknown ")}
+
+    def wanted(e: EvidenceError) -> bool:
+        if (e.file, e.line) in todo and e.message != _TODO:
+            return False
+        if e.message.startswith("unknown ") and _spot(e) in malformed:
+            return "U+" not in malformed[_spot(e)].hint  # else the letter that is not ASCII is the news
+        if e.message.endswith("is not a valid id") and _spot(e) in unknown:
+            return "U+" in e.hint
+        return True
+    return [e for e in errors if wanted(e)]
+
+
+def _spot(error: EvidenceError) -> tuple[str, int, str]:
+    return error.file, error.line, error.field
 
 
 @dataclass(frozen=True)
@@ -134,18 +172,32 @@ def check_project(evidence_dir: Path, docs_dir: Path | None, directory_urls: boo
     """Everything `evidence-site check` and a build refuse, read from the same inputs (so a tree
     that passes check builds): the records, the hand-written pages and the site's paths.
 
+    Every problem is reported in one run: the errors of each record file, the reference and
+    rule errors of the records that loaded, and the errors of the pages; a reference to a record
+    that exists but failed to load is not reported again.
     Returns the checked base (with its warnings) and the hand-written pages by path."""
     if Path(evidence_dir).is_symlink():
         raise EvidenceCheckFailed(folder_itself(Path(evidence_dir), Path(evidence_dir).name))
-    base = load_base(Path(evidence_dir), load, memo)
+    base, errors, failed = _load_and_check(Path(evidence_dir), load, memo)
     shown = os.path.relpath(docs_dir, Path(evidence_dir).resolve().parent).replace(os.sep, "/") if docs_dir else "content"
     pages = content_pages(docs_dir, shown)
-    problems = check_content(base, pages, shown) + path_problems(base, docs_dir, directory_urls)
-    problems += statement_problems(base)  # after derive: statements against the computed evidence
-    errors = [p for p in problems if not p.warning]
+    problems = [p for p in check_content(base, pages, shown) if not _cites_failed(p, failed)]
+    problems += path_problems(base, docs_dir, directory_urls)
+    if not errors:  # statements are checked against the computed evidence of every record
+        problems += statement_problems(base)  # after derive: statements against the computed evidence
+    errors += [p for p in problems if not p.warning]
     if errors:
         raise EvidenceCheckFailed(errors)
     return replace(base, warnings=base.warnings + tuple(p for p in problems if p.warning)), pages
+
+
+_UNKNOWN_SOURCE = re.compile(r"unknown source '(.*)'")
+
+
+def _cites_failed(problem: EvidenceError, failed: frozenset) -> bool:
+    """A page's citation of a source whose record exists but failed to load (its own errors say why)."""
+    match = _UNKNOWN_SOURCE.fullmatch(problem.message)
+    return bool(match) and ("sources", match.group(1)) in failed
 
 
 def path_problems(base: EvidenceBase, docs_dir: Path | None, directory_urls: bool = True) -> list[EvidenceError]:

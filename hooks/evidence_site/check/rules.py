@@ -1,18 +1,41 @@
 """Cross-record checks: every reference resolves, every claim cites, every source has a locator."""
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from evidence_site.check.thresholds import threshold_problems
 from evidence_site.check.trials import quality_problems, trial_warnings
 from evidence_site.errors import EvidenceError, did_you_mean, field_path
-from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.records.references import REFERENCES, SINGULAR
+from evidence_site.load.loader import Unvalidated
+from evidence_site.records.evidence_base import EvidenceBase, line_for
+from evidence_site.records.references import REFERENCES, SINGULAR, walk_references
 
 
-def check(base: EvidenceBase) -> list[EvidenceError]:
-    """All problems (errors and warnings) of the base: every rule of RULES, in order."""
-    return [problem for rule in RULES for problem in rule(base)]
+def check(base: EvidenceBase, unvalidated: list[Unvalidated] | tuple = ()) -> list[EvidenceError]:
+    """All problems (errors and warnings) of the base: every rule of RULES, in order.
+
+    unvalidated: record files that failed to load. Their references are checked too, and a
+    reference to one of them is not reported (the file's own errors say what is wrong)."""
+    failed = _failed_ids(unvalidated)
+    aware = {_check_scheme: lambda b: _check_scheme(b, failed), _check_references: lambda b: _check_references(b, failed)}
+    problems = [problem for rule in RULES for problem in aware.get(rule, rule)(base)]
+    return problems + _unvalidated_references(base, unvalidated, failed)
+
+
+def _explained(base: EvidenceBase, warning: EvidenceError) -> bool:
+    """A disagreement between papers of one trial that the record explains to readers: its
+    differing value comes from a source, and an editorial note correcting that source states
+    both values."""
+    values = re.search(r" (\S+) differs from (\S+) in ", warning.message)
+    study = next((s for k, s in base.studies.items() if base.file_of("studies", k) == warning.file), None)
+    source = getattr(getattr(study, warning.field, None), "source", None)
+    if not (values and source):
+        return False
+    return any(note.corrects == source and all(re.search(rf"\b{re.escape(v)}\b", note.text) for v in values.groups())
+               for note in study.notes)
+
+
 
 
 def _targets(base: EvidenceBase) -> dict[str, set[str]]:
@@ -22,29 +45,99 @@ def _targets(base: EvidenceBase) -> dict[str, set[str]]:
         "studies": set(base.studies),
         "designs": {d.id for d in scheme.designs} if scheme else set(),
         "tiers": {t.id for t in scheme.tiers} if scheme else set(),
+        "names": _names(base),
     }
 
 
-def _check_references(base: EvidenceBase) -> list[EvidenceError]:
+class _Any(frozenset):
+    """Every id of a kind counts as failed: the level scheme, which defines designs and tiers, did not load."""
+
+
+ANY = _Any()
+
+
+def _failed_ids(unvalidated) -> dict[str, frozenset[str]]:
+    """Reference target → ids of records that exist but failed to load."""
+    failed: dict[str, set[str]] = {}
+    for item in unvalidated:
+        failed.setdefault(item.kind, set()).update(item.ids)
+    out = {kind: frozenset(ids) for kind, ids in failed.items()}
+    if "schemes" in failed:
+        out["designs"] = out["tiers"] = ANY
+    return out
+
+
+def _unvalidated_references(base: EvidenceBase, unvalidated, failed: dict) -> list[EvidenceError]:
+    """Unknown ids in the records that failed to load, as far as they parse."""
+    targets = _targets(base)
+    out = []
+    for item in unvalidated:
+        for loc, name, ref in walk_references(item.data) if item.data else ():
+            problem = _unknown(ref, REFERENCES[name], targets, failed)
+            if problem:
+                out.append(EvidenceError(item.file, line_for(item.lines, loc), field_path(loc), *problem))
+    return out
+
+
+def _unknown(ref: str, target: str, targets: dict, failed: dict) -> tuple[str, str] | None:
+    """(message, hint) when ref names no record of target, unless it names one that failed to load."""
+    if ref in targets[target] or isinstance(failed.get(target), _Any) or ref in failed.get(target, ()):
+        return None
+    return f"unknown {SINGULAR[target]} '{ref}'", _suggest(ref, target, targets)
+
+
+def _suggest(ref: str, target: str, targets: dict) -> str:
+    """The closest id; else the record whose name or other name the id spells ('vitamin-d3' →
+    the agent also known as vitamin D3); else the ids themselves, or where to find them."""
+    ids = targets[target]
+    by_name = targets["names"].get(target, {})
+    hint = did_you_mean(ref, ids)
+    if not hint and _slug(ref) in by_name:
+        key, name = by_name[_slug(ref)]
+        hint = f"did you mean '{key}' ({name})?"
+    if not hint and ids:
+        hint = f"one of: {', '.join(sorted(ids))}" if len(ids) <= 12 else f"the ids are the file names in evidence/{target}/"
+    return hint
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _names(base: EvidenceBase) -> dict[str, dict[str, tuple[str, str]]]:
+    """Target → slug of each name an agent or outcome goes by → (id, name)."""
+    names: dict[str, dict[str, tuple[str, str]]] = {"agents": {}, "outcomes": {}}
+    for key, agent in base.agents.items():
+        for name in (agent.name, *agent.also_known_as):
+            names["agents"].setdefault(_slug(name), (key, name))
+    for key, outcome in base.outcomes.items():
+        names["outcomes"].setdefault(_slug(outcome.name), (key, outcome.name))
+    return names
+
+
+def _check_references(base: EvidenceBase, failed: dict | None = None) -> list[EvidenceError]:
     """Unknown ids, and citations of sources that are not evidence. A record that is the same
     object as in the previous build (under `serve`, a file that did not change keeps its Loaded
     object), checked against the same ids, has the same problems: they come from the memo."""
     targets = _targets(base)
     not_evidence = {k for k, s in base.sources.items() if not s.evidence}
     origins = [origin for (kind, _), origin in base.origins.items() if kind != "glossary"]
+    failed = failed or {}
     problems = base.memo.each(
-        "reference problems", origins, context=(targets, not_evidence),
-        fn=lambda origin: _reference_problems(base, origin.kind, origin.record.id, targets, not_evidence))
+        "reference problems", origins, context=(targets, not_evidence, failed),
+        fn=lambda origin: _reference_problems(base, origin.kind, origin.record.id, targets, not_evidence, failed))
     return [problem for found in problems for problem in found]
 
 
-def _reference_problems(base: EvidenceBase, kind: str, key: str, targets: dict, not_evidence: set) -> list[EvidenceError]:
+def _reference_problems(base: EvidenceBase, kind: str, key: str, targets: dict, not_evidence: set,
+                        failed: dict) -> list[EvidenceError]:
     out = []
     for loc, name, ref in base.references[(kind, key)]:
         target = REFERENCES[name]
         if ref not in targets[target]:
-            out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc), f"unknown {SINGULAR[target]} '{ref}'",
-                                     did_you_mean(ref, targets[target])))
+            problem = _unknown(ref, target, targets, failed)
+            if problem:
+                out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc), *problem))
         elif target == "sources" and ref in not_evidence and name != "claimed_in":
             out.append(EvidenceError(*base.where(kind, key, loc), field_path(loc),
                                      f"source '{ref}' is marked 'evidence: false' and cannot be cited",
@@ -62,7 +155,21 @@ def _check_locators(base: EvidenceBase) -> list[EvidenceError]:
     return out
 
 
-def _check_scheme(base: EvidenceBase) -> list[EvidenceError]:
+def _check_verified(base: EvidenceBase) -> list[EvidenceError]:
+    """`verified:` may name only fields the record has: a tick on an empty field says nothing was checked."""
+    out = []
+    for key, src in base.sources.items():
+        for i, name in enumerate(src.verified):
+            if getattr(src, name) in (None, "", []):
+                file, line = base.where("sources", key, ("verified", i))
+                out.append(EvidenceError(file, line, f"verified[{i}]", f"'{name}' is verified but the source has no {name}",
+                                         f"add the {name} you checked, or remove it from verified"))
+    return out
+
+
+def _check_scheme(base: EvidenceBase, failed: dict | None = None) -> list[EvidenceError]:
+    if failed and failed.get("designs") is ANY:
+        return []  # the scheme failed to load: its own errors say why
     schemes = list(base.of("schemes"))
     if len(schemes) > 1:
         file, line = base.where("schemes", schemes[1])

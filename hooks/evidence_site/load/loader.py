@@ -86,12 +86,9 @@ def _show_dir(folder: str, root: Path) -> str:
 
 
 def parse_text(text: str, shown: str, paths: dict | None = None) -> tuple[dict, dict]:
-    """The values of a record file's text and the line of each field; raises _Many or EvidenceError.
+    """The values of a record file's text and the line of each field; raises EvidenceError.
 
     paths: see yaml_file.parse."""
-    todos = todo_errors(text, shown)
-    if todos:
-        raise _Many(todos)
     return yamlfile.parse(text, shown, paths)
 
 
@@ -113,14 +110,27 @@ def load_file(kind: str, path: Path, reading: Reading | None = None, parse: Pars
         raise _Many([EvidenceError(shown, 1, "", f"file name '{path.stem}' is not a valid id",
                                    non_ascii_hint(path.stem) or "use lower-case ASCII letters, digits and single hyphens")])
     try:
-        data, lines = parse(yamlfile.read(path, shown), shown, reading.paths)
+        text = yamlfile.read(path, shown)
     except EvidenceError as err:
         raise _Many([err]) from None
+    try:
+        data, lines = parse(text, shown, reading.paths)
+    except EvidenceError as err:
+        raise _Many(todo_errors(text, shown) + [err]) from None
+    return _validate(kind, data, lines, shown, todo_errors(text, shown, data, lines))
+
+
+def _validate(kind: str, data: dict, lines: dict, shown: str, todos: list[EvidenceError]) -> Loaded:
+    """The record, or every error of the file at once: its TODO markers and its validation errors
+    (a value that is still a TODO is named once, as a TODO, not again as a wrong value)."""
     model = model_of(kind)
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
-        raise _Many(translate(exc, model, shown, lines)) from None
+        marked = {e.line for e in todos}
+        raise _Many(todos + [e for e in translate(exc, model, shown, lines) if e.line not in marked]) from None
+    if todos:
+        raise _Many(todos)
     return Loaded(kind, record, shown, lines)
 
 
@@ -173,3 +183,36 @@ def load_files(files: list[tuple[str, Path]], reading: Reading, load: Load = loa
         else:
             loaded.append(item)
     return loaded, errors
+
+
+@dataclass(frozen=True)
+class Unvalidated:
+    """A record file that failed to load, as far as it parses. Its references are still checked,
+    so an editor sees every mistake of the file in one run, and a record that refers to it is
+    not blamed with 'unknown study' for an id that exists."""
+
+    kind: str
+    file: str
+    ids: frozenset[str]  # its file name and the id it gives itself
+    data: dict | None    # None: the file does not parse
+    lines: dict
+
+
+def unvalidated(evidence_dir: Path, errors: list[EvidenceError]) -> list[Unvalidated]:
+    """The record files that errors name, parsed again without validation (a few files: a
+    build with errors stops anyway)."""
+    evidence_dir = Path(evidence_dir).resolve()
+    out = []
+    for shown in sorted({e.file for e in errors}):
+        parts = Path(os.path.relpath(evidence_dir.parent / shown, evidence_dir)).parts
+        if len(parts) != 2 or parts[0] not in FOLDERS:
+            continue
+        path = evidence_dir / parts[0] / parts[1]
+        try:
+            data, lines = parse_text(yamlfile.read(path, shown), shown)
+        except EvidenceError:
+            data, lines = None, {}
+        given = data.get("id") if isinstance(data, dict) else None
+        ids = {Path(parts[1]).stem} | ({given} if isinstance(given, str) else set())
+        out.append(Unvalidated(parts[0], shown, frozenset(ids), data if isinstance(data, dict) else None, lines))
+    return out

@@ -1,6 +1,7 @@
 """Turn pydantic's validation errors into editor-friendly one-line errors with line numbers."""
 from __future__ import annotations
 
+import re
 import typing
 from typing import Any
 
@@ -85,6 +86,10 @@ def translate(exc: ValidationError, model: type[BaseModel], file: str, lines: di
             loc = tuple(p for p in loc if p != "[key]")
             reason = err["ctx"]["error"].args  # (what is wrong, how to fix it)
             message, hint = f"{_short(err['input'])} {reason[0]}", (reason[1:] or [""])[0]
+        elif kind == "literal_error":
+            allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
+            message = f"{_short(err['input'])} is not one of: {', '.join(allowed)}"
+            hint = did_you_mean(str(err["input"]), allowed) if isinstance(err["input"], str) else ""
         elif kind in ("model_type", "dict_type"):
             message = f"expected a mapping of fields, got {_short(err['input'])}"
         elif "input" in err and kind not in ("too_short", "too_long"):
