@@ -7,7 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from evidence_site.editing.new_record import new_record
+from evidence_site.editing.new_record import IDENTIFIERS, new_record
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
 from evidence_site.editing.review import review_topic
 from evidence_site.pipeline import check_project, load_base
@@ -41,12 +41,15 @@ def _print(problem, fmt: str) -> None:
 
 
 def _new(args: argparse.Namespace) -> int:
+    identifiers = {field: getattr(args, field) for field in IDENTIFIERS}
     try:
-        path = new_record(Path(args.evidence), args.kind, args.id)
+        paths = new_record(Path(args.evidence), args.kind, args.id, identifiers=identifiers)
     except EvidenceError as err:
         print(str(err))
         return 1
-    print(f"Wrote {path}. Fill in every TODO, then run: evidence-site check")
+    for path in paths:
+        print(f"Wrote {path}.")
+    print("Fill in every TODO (or delete its line), then run: evidence-site check")
     return 0
 
 
@@ -65,6 +68,9 @@ def _check(args: argparse.Namespace) -> int:
         return 1
     for warning in base.warnings:
         _print(warning, args.format)
+    changed = write_schemas(Path(args.evidence), base)
+    if changed:  # new ids: the editors' completion lists follow
+        print(f"Updated {len(changed)} schema file(s) in {args.evidence}/_schemas/ with the current ids.", file=sys.stderr)
     counts = ", ".join(f"{len(recs)} {kind}" for kind, recs in base.records.items())
     print(f"OK: {counts}.", file=sys.stderr)
     return 0
@@ -91,7 +97,13 @@ def _review(args: argparse.Namespace) -> int:
 
 
 def _schema(args: argparse.Namespace) -> int:
-    changed = write_schemas(Path(args.evidence))
+    try:
+        base, _ = check_project(Path(args.evidence), Path(args.content))
+    except EvidenceCheckFailed as failed:
+        print(f"{len(failed.errors)} problem(s) found: the schemas list the ids of checked records, "
+              "so run `evidence-site check` and fix them first.", file=sys.stderr)
+        return 1
+    changed = write_schemas(Path(args.evidence), base)
     print(f"{len(changed)} schema file(s) updated." if changed else "Schemas are up to date.")
     return 0
 
@@ -116,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     new = sub.add_parser("new", help="write a new record from a template with TODO markers to fill in")
     new.add_argument("kind", choices=sorted(SCAFFOLDS))
     new.add_argument("id", help="the new record's id, e.g. kampman-2012")
+    for field, (_, _, example) in IDENTIFIERS.items():
+        new.add_argument(f"--{field}", help=f"the source's {field} as the primary record gives it, e.g. {example}")
     review = sub.add_parser("review", help="after re-reading a topic's statements, record the computed evidence "
                                            "they were written for (written_for)")
     review.add_argument("topic", help="the topic's id, e.g. vitamin-d-and-bone")

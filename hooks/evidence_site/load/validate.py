@@ -90,6 +90,8 @@ def translate(exc: ValidationError, model: type[BaseModel], file: str, lines: di
             allowed = re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", "")))
             message = f"{_short(err['input'])} is not one of: {', '.join(allowed)}"
             hint = did_you_mean(str(err["input"]), allowed) if isinstance(err["input"], str) else ""
+        elif kind.startswith(("date_", "datetime_")):
+            message, hint = f"{_short(err['input'])} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-22"
         elif kind in ("model_type", "dict_type"):
             message = f"expected a mapping of fields, got {_short(err['input'])}"
         elif "input" in err and kind not in ("too_short", "too_long"):
