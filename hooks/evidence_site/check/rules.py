@@ -204,7 +204,13 @@ def _check_comparisons(base: EvidenceBase) -> list[EvidenceError]:
                 out.append(EvidenceError(file, line, f"rows[{i}].outcome", "a best-level row needs an outcome",
                                          "add outcome: <outcome id>"))
             elif row.property:
-                missing = [a for a in comparison.agents if a in base.agents and row.property not in base.agents[a].properties]
+                has = {a for a in comparison.agents if a in base.agents and row.property in base.agents[a].properties}
+                stale = [a for a in row.not_recorded if a in has or a not in comparison.agents]
+                if stale:
+                    out.append(EvidenceError(file, line, f"rows[{i}].not_recorded",
+                                             f"agent(s) {', '.join(stale)} have property '{row.property}' or are not compared",
+                                             "remove them from not_recorded"))
+                missing = [a for a in comparison.agents if a in base.agents and a not in has and a not in row.not_recorded]
                 if missing:
                     out.append(EvidenceError(file, line, f"rows[{i}].property",
                                              f"agent(s) {', '.join(missing)} have no property '{row.property}'",
@@ -229,6 +235,7 @@ def _check_unique_conclusions(base: EvidenceBase) -> list[EvidenceError]:
 
 # Every rule over the loaded base: rule(base) -> list[EvidenceError]. A new check goes here.
 RULES: tuple[Callable[[EvidenceBase], list[EvidenceError]], ...] = (
-    _check_scheme, _check_references, _check_locators, _check_studies, _check_unique_conclusions,
-    _check_comparisons, threshold_problems, trial_warnings, quality_problems,
+    _check_scheme, _check_references, _check_locators, _check_verified, _check_studies, _check_unique_conclusions,
+    _check_comparisons, threshold_problems, lambda base: [w for w in trial_warnings(base) if not _explained(base, w)],
+    quality_problems,
 )

@@ -48,6 +48,13 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _case_hint(value: Any, pattern: str) -> str:
+    """An identifier in the wrong case ('nct00785473'): say how the registry writes it."""
+    if isinstance(value, str) and pattern and value != value.upper() and re.fullmatch(pattern, value.upper()):
+        return f"write it as the registry does: '{value.upper()}'"
+    return ""
+
+
 def _type_hint(kind: str, value: Any) -> str:
     """YAML guesses types from spelling; say how to spell the intended one."""
     if value is None:
@@ -79,7 +86,7 @@ def translate(exc: ValidationError, model: type[BaseModel], file: str, lines: di
         elif kind == "string_pattern_mismatch":
             what, hint = _PATTERN_HELP.get(name, _ID_HELP)
             message = f"{_short(err['input'])} {what}"
-            hint = non_ascii_hint(err["input"]) or hint
+            hint = non_ascii_hint(err["input"]) or _case_hint(err["input"], err.get("ctx", {}).get("pattern", "")) or hint
         elif kind == "too_short" and name in ("sources", "details_sources"):
             message, hint = "a claim needs at least one source", "list the id of a source record"
         elif kind == "value_error":  # a model's own rule: its message says what is wrong

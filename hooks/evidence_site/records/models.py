@@ -13,6 +13,7 @@ from typing import Annotated, Literal, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+REGISTRY_PATTERN = r"^NCT[0-9]{8}$"  # a ClinicalTrials.gov id as the registry writes it
 
 Key = Annotated[str, Field(pattern=ID_PATTERN, max_length=80,
                            description="Id of another record: lower-case letters, digits and hyphens")]
@@ -66,7 +67,7 @@ class Source(Record, Reviewed):
     pmcid: Optional[Annotated[str, Field(pattern=r"^PMC[0-9]{1,9}$")]] = None
     doi: Optional[Annotated[str, Field(pattern=r"^10\.[0-9]{4,9}/[^\s]+$", max_length=300)]] = Field(None, description="DOI without https://doi.org/")
     url: Optional[Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)]] = None
-    registry: Optional[Annotated[str, Field(pattern=r"^NCT[0-9]{8}$")]] = Field(None, description="ClinicalTrials.gov id")
+    registry: Optional[Annotated[str, Field(pattern=REGISTRY_PATTERN)]] = Field(None, description="ClinicalTrials.gov id")
     verified: list[VerifiableField] = Field(default_factory=list, description="Fields an editor confirmed against the primary record")
     checked_against: Optional[ShortText] = Field(None, description="Where the verified fields were checked")
     note: Optional[Text] = None
@@ -237,6 +238,9 @@ class Row(BaseModel):
     property: Optional[Key] = Field(None, description="Agent property shown in this row")
     computed: Optional[Literal["trials", "best-level"]] = Field(None, description="A row computed from study records")
     outcome: Optional[Key] = Field(None, description="For best-level: the outcome")
+    not_recorded: list[Key] = Field(default_factory=list, description=(
+        "Agents known to have no sourced value for this property: their cell says 'Not recorded on "
+        "this site', and check does not warn about it"))
 
 
 class Comparison(Record, Reviewed):

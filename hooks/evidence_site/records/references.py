@@ -17,7 +17,7 @@ if typing.TYPE_CHECKING:
 REFERENCES = {
     "sources": "sources", "details_sources": "sources", "source": "sources",
     "claimed_in": "sources", "corrects": "sources",
-    "agent": "agents", "agents": "agents", "outcome": "outcomes", "outcomes": "outcomes",
+    "agent": "agents", "agents": "agents", "not_recorded": "agents", "outcome": "outcomes", "outcomes": "outcomes",
     "studies": "studies", "design": "designs", "designs": "designs", "tier": "tiers",
 }
 SINGULAR = {"sources": "source", "agents": "agent", "outcomes": "outcome", "studies": "study",
