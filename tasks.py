@@ -3,7 +3,7 @@
 
     python3 tasks.py build   # install what is needed into .venv, then build the site into site/
     python3 tasks.py test    # install what is needed, then run every test
-    python3 tasks.py serve   # live preview at http://127.0.0.1:8000
+    python3 tasks.py serve   # live preview at http://127.0.0.1:8000/<site_url path>/ (printed at start)
     python3 tasks.py check   # validate the evidence records only (fast)
     python3 tasks.py lighthouse [PAGE ...]   # Lighthouse scores of built pages (a report, not a test)
 
@@ -85,6 +85,32 @@ def ensure_node_modules(folder: Path = ROOT) -> None:
     stamp.write_text(digest)
 
 
+def preview_url(address: str = "127.0.0.1:8000") -> str:
+    """Where `serve` puts the site: MkDocs serves it under the path of site_url (/vitamin-d-ms/)."""
+    import re
+    from urllib.parse import urlsplit
+
+    found = re.search(r"(?m)^site_url:\s*['\"]?([^'\"\s#]+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    path = urlsplit(found.group(1)).path if found else "/"
+    return f"http://{address}{path if path.endswith('/') else path + '/'}"
+
+
+def serve(args: list[str]) -> None:
+    """mkdocs serve in place of this process (exec): stopping `tasks.py serve` (Ctrl-C, kill)
+    stops the server itself, and no child is left holding the port."""
+    address = next((a.split("=", 1)[1] for a in args if a.startswith(("--dev-addr=", "-a="))), None)
+    for flag in ("-a", "--dev-addr"):
+        if flag in args[:-1]:
+            address = args[args.index(flag) + 1]
+    print(f"Preview at {preview_url(address or '127.0.0.1:8000')} (a study: .../studies/<id>/)", flush=True)
+    cmd = [str(BIN / "mkdocs"), "serve", *args]
+    print("+", " ".join(cmd), flush=True)
+    if os.name == "nt":  # no exec on Windows: wait for the child, which Ctrl-C reaches too
+        sys.exit(subprocess.call(cmd, cwd=ROOT, env=ENV))
+    os.chdir(ROOT)
+    os.execve(cmd[0], cmd, ENV)
+
+
 def main(argv: list[str]) -> None:
     command = argv[0] if argv else "help"
     if command not in {"build", "test", "serve", "check", "lighthouse"}:
@@ -94,7 +120,7 @@ def main(argv: list[str]) -> None:
     if command == "build":
         run(BIN / "mkdocs", "build", "--strict", *argv[1:])
     elif command == "serve":
-        run(BIN / "mkdocs", "serve", *argv[1:])
+        serve(argv[1:])
     elif command == "check":
         run(BIN / "evidence-site", "check", *argv[1:])
     elif command == "lighthouse":

@@ -26,6 +26,7 @@ from evidence_site import pipeline  # noqa: E402
 from evidence_site.check.config import evidence_options  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError  # noqa: E402
 from evidence_site.export import publish  # noqa: E402
+from evidence_site.render import problems  # noqa: E402
 from evidence_site.render.renderer import SiteLinks  # noqa: E402
 from evidence_site.render.sanitize import inert_text  # noqa: E402
 from evidence_site.serve import watch  # noqa: E402
@@ -54,9 +55,11 @@ class SiteBuilder:
         self.site_dir: Path | None = None  # where a staged build is published
         self.config: MkDocsConfig | None = None
         self.done = self.failed = False
+        self.problems: list[EvidenceError] = []  # this build's record errors, shown under `serve`
+        self.last_good: pipeline.Built | None = None  # under `serve`: what a build with errors shows
 
     def config_loaded(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.built = None
+        self.built, self.problems = None, []
         if self.serve:
             self.serve.rebuild_started()
         root = _root(config)
@@ -67,7 +70,9 @@ class SiteBuilder:
                 links=_links(config), review_max_age_days=options.review_max_age_days,
                 site_url=config.site_url, session=self.serve or OneShot(exits_after=True))
         except EvidenceCheckFailed as failed:
-            raise PluginError(str(failed)) from None
+            self.built = self.preview_despite(failed, config)
+        if self.serve and not self.problems:
+            self.last_good = self.built
         self.print_warnings(self.built.warnings)
         config.watch.append(str(root / "evidence"))
         if self.serve and self.serve.trigger_dir:
@@ -77,6 +82,22 @@ class SiteBuilder:
             self.site_dir, self.config = Path(config.site_dir), config
             config.site_dir = str(publish.staging_dir(Path(config.site_dir)))
         return config
+
+    def preview_despite(self, failed: EvidenceCheckFailed, config: MkDocsConfig) -> pipeline.Built:
+        """Under `serve`, a record error does not stop the preview: the last good build (before
+        one, the hand-written pages alone) is served with a banner naming every file:line, until
+        the records check again. A one-shot build refuses, as before."""
+        if not self.serve:
+            raise PluginError(str(failed)) from None
+        print("ERROR   -  The records have problems; the preview shows them until they are fixed:\n"
+              + str(failed), file=sys.stderr)
+        self.problems = failed.errors
+        if self.last_good is not None:
+            return self.last_good
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as empty:
+            return pipeline.build(Path(empty), None, directory_urls=config.use_directory_urls)
 
     def print_warnings(self, warnings: tuple[EvidenceError, ...]) -> None:
         """Printed, not logged: a warning must not fail a --strict build. Under `serve`, a rebuild
@@ -182,6 +203,8 @@ class SiteBuilder:
             markdown = built.cite_page(markdown, page.file.src_uri, f"{_docs_rel(config)}/{page.file.src_uri}")
             return built.abbreviate_markdown(markdown)
         except EvidenceCheckFailed as failed:
+            if self.problems:
+                return markdown  # previewing without the records: the banner says why
             raise PluginError(str(failed)) from None
 
     def page_content(self, html: str, page: MkPage) -> str:
@@ -196,11 +219,14 @@ class SiteBuilder:
             item.title = inert_text(item.title)
         return built.clean_html(built.mark_claims(html), generated=False)
 
+    def post_page(self, output: str) -> str:
+        return problems.with_banner(output, self.problems)
+
     def post_build(self, config: MkDocsConfig) -> None:
         self.built.write_extras(Path(config.site_dir))
         self.done = True
         if self.serve:
-            self.serve.rebuild_done(ok=True)
+            self.serve.rebuild_done(ok=not self.problems)
 
 
 def _toc_items(toc) -> list:
@@ -279,6 +305,12 @@ def on_page_content(html: str, page: MkPage, config: MkDocsConfig, files: Files)
     claim (data-claim); glossary tooltips on generated pages (hand-written ones get them from
     the abbr extension); then every page's content passes the one output gate."""
     return _builder.page_content(html, page)
+
+
+def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
+    """Hook for the on_post_page event: under `serve` with a record error, the banner that names
+    each problem, on every page."""
+    return _builder.post_page(output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:

@@ -2,6 +2,7 @@
 fix, and see the page in `mkdocs serve`."""
 from __future__ import annotations
 
+import html
 import os
 import re
 import socket
@@ -10,7 +11,9 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pytest
 import yaml
 
 from conftest import ROOT
@@ -38,7 +41,8 @@ def fetch(url: str) -> str | None:
         return None
 
 
-FILLED_SOURCE = """id: new-2024
+FILLED_SOURCE = """# yaml-language-server: $schema=../_schemas/source.schema.json
+id: new-2024
 kind: journal-article
 authors: [New A]
 title: A new fixture trial
@@ -49,7 +53,8 @@ verified: [pmid]
 checked_against: PubMed
 reviewed: 2026-11-01
 """
-FILLED_STUDY = """id: new-2024
+FILLED_STUDY = """# yaml-language-server: $schema=../_schemas/study.schema.json
+id: new-2024
 source: new-2024
 details_sources: [new-2024]
 country: Norway
@@ -57,33 +62,58 @@ design: rct
 n_initial: 20
 n_final: 20
 population: Adults with MS
+outcomes: [bone-density]
 findings:
   - text: A new finding about bone density.
-    sources: [new2024]
+    sources: [new-2024]
     outcome: bone-density
     direction: no-difference
 reviewed: 2026-11-01
 """
+# Three mistakes at once: a misspelt field, a source id and an outcome id that do not exist.
+BROKEN_STUDY = (FILLED_STUDY.replace("country:", "contry:").replace("    sources: [new-2024]", "    sources: [new2024]")
+                .replace("outcome: bone-density", "outcome: bone-densty"))
+
+
+def wait_for(url: str, text: str, timeout: float = 60) -> str:
+    """The page at url once it contains text (serve rebuilds after a save), else its last state."""
+    page, deadline = "", time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        page = fetch(url) or ""
+        if text in page:
+            break
+        time.sleep(0.3)
+    return page
 
 
 def test_new_editor_adds_a_study_as_contributing_describes(mini_site):
     project = mini_site.root
-    assert run_cli(project, "new", "source", "new-2024").returncode == 0
-    assert run_cli(project, "new", "study", "new-2024").returncode == 0
+    new = run_cli(project, "new", "study", "new-2024", "--pmid", "PMID: 87654321")
+    assert new.returncode == 0, new.stdout
+    assert "Wrote evidence/studies/new-2024.yaml." in new.stdout and "Wrote evidence/sources/new-2024.yaml." in new.stdout
+    source = (project / "evidence/sources/new-2024.yaml").read_text()
+    assert 'pmid: "87654321"' in source and "year: TODO" in source
     todo = run_cli(project, "check")
-    assert todo.returncode == 1 and "evidence/studies/new-2024.yaml:3: source: still has a TODO marker" in todo.stdout
+    assert todo.returncode == 1
+    assert "evidence/studies/new-2024.yaml:9: pedro.score: still has a TODO marker" in todo.stdout
+    assert "evidence/studies/new-2024.yaml:14: interventions[0].name: still has a TODO marker" in todo.stdout
+    assert "evidence/sources/new-2024.yaml:7: year: still has a TODO marker" in todo.stdout
 
     (project / "evidence/sources/new-2024.yaml").write_text(FILLED_SOURCE)
-    (project / "evidence/studies/new-2024.yaml").write_text(FILLED_STUDY)
-    typo = run_cli(project, "check")
-    assert typo.returncode == 1
-    assert typo.stdout.strip() == ("evidence/studies/new-2024.yaml:11: findings[0].sources[0]: unknown source 'new2024' "
-                                   "(did you mean 'new-2024'?)")
+    (project / "evidence/studies/new-2024.yaml").write_text(BROKEN_STUDY)
+    broken = run_cli(project, "check")
+    assert broken.returncode == 1
+    assert broken.stdout.splitlines() == [  # all three in one run, and no other file blamed
+        "evidence/studies/new-2024.yaml:5: contry: unknown field 'contry' (did you mean 'country'?)",
+        "evidence/studies/new-2024.yaml:13: findings[0].sources[0]: unknown source 'new2024' (did you mean 'new-2024'?)",
+        "evidence/studies/new-2024.yaml:14: findings[0].outcome: unknown outcome 'bone-densty' (did you mean 'bone-density'?)",
+    ]
     github = run_cli(project, "check", "--format", "github")
-    assert github.stdout.startswith("::error file=evidence/studies/new-2024.yaml,line=11,title=evidence check::")
+    assert github.stdout.startswith("::error file=evidence/studies/new-2024.yaml,line=5,title=evidence check::")
 
-    (project / "evidence/studies/new-2024.yaml").write_text(FILLED_STUDY.replace("[new2024]", "[new-2024]"))
-    assert run_cli(project, "check").returncode == 0
+    (project / "evidence/studies/new-2024.yaml").write_text(FILLED_STUDY)
+    ok = run_cli(project, "check")
+    assert ok.returncode == 0, ok.stdout
 
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -91,24 +121,62 @@ def test_new_editor_adds_a_study_as_contributing_describes(mini_site):
                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}/studies/new-2024/"
-        page = None
-        for _ in range(120):
-            page = fetch(url)
-            if page:
-                break
-            time.sleep(0.5)
-        assert page and "A new finding about bone density." in page
+        assert "A new finding about bone density." in wait_for(url, "A new finding about bone density.", 60)
         study = project / "evidence/studies/new-2024.yaml"
-        study.write_text(study.read_text().replace("A new finding", "An edited finding"))
-        for _ in range(120):
-            page = fetch(url) or ""
-            if "An edited finding about bone density." in page:
-                break
-            time.sleep(0.5)
-        assert "An edited finding about bone density." in page, "serve did not rebuild after the record changed"
+        study.write_text(FILLED_STUDY.replace("A new finding", "An edited finding"))
+        assert "An edited finding" in wait_for(url, "An edited finding"), "serve did not rebuild after the record changed"
+        # A mistake under serve: the browser says which line, until it is fixed.
+        study.write_text(BROKEN_STUDY.replace("A new finding", "An edited finding"))
+        page = wait_for(url, 'id="evidence-problems"')
+        assert "evidence/studies/new-2024.yaml:5: contry: unknown field" in page
+        assert "An edited finding" in page, "the last good page stays under the banner"
+        study.write_text(FILLED_STUDY.replace("A new finding", "A fixed finding"))
+        page = wait_for(url, "A fixed finding")
+        assert "A fixed finding" in page and 'id="evidence-problems"' not in page
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    assert "A fixed finding" in (project / "site/studies/new-2024/index.html").read_text(encoding="utf-8")
+
+
+def test_serve_shows_a_record_error_in_the_browser_when_the_first_build_fails(mini_site):
+    project = mini_site.root
+    study = project / "evidence/studies/paper-a.yaml"
+    study.write_text(study.read_text().replace("country:", "contry:"))
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        page = wait_for(f"http://127.0.0.1:{port}/", 'id="evidence-problems"', 60)
+        assert "evidence/studies/paper-a.yaml:5: contry: unknown field 'contry'" in html.unescape(page)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_a_scaffold_with_only_its_todo_texts_filled_in_fails_check(mini_site):
+    """No placeholder passes as data: a number, a year, a choice or a direction left as the
+    scaffold wrote it is still a TODO, so filling in the words is not enough."""
+    project = mini_site.root
+    for kind in ("source", "study", "claim"):
+        assert run_cli(project, "new", kind, f"filled-{kind}").returncode == 0
+    for path in project.glob("evidence/*/filled-*.yaml"):
+        text = path.read_text()
+        data = yaml.safe_load(text)
+        assert "direction: no-difference" not in text
+        placeholders = [k for k, v in data.items() if isinstance(v, (int, float)) and k != "order"]
+        assert not placeholders, f"{path.name}: numbers the editor must supply are written as data: {placeholders}"
+        path.write_text(re.sub(r"TODO[-\w]*", "filled-in", text))
+    result = run_cli(project, "check")
+    assert result.returncode == 1
+    assert "TODO" not in result.stdout
+    for field in ("year", "kind", "n_initial", "n_final", "design", "pedro.score", "findings[0].direction", "verdict"):
+        assert f": {field}: " in result.stdout, f"{field} filled with words passed check:\n{result.stdout}"
 
 
 def test_new_refuses_bad_ids_and_existing_records(mini_site):
@@ -147,3 +215,38 @@ def test_what_changed_lists_records_newest_first(mini_site):
     assert mini_site.build().returncode == 0
     page = mini_site.html("changes/index.html")
     assert '<h2 id="2026-01-01">2026-01-01' in page and 'href="../studies/paper-a/"' in page
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc to see the process image")
+def test_tasks_serve_becomes_the_server_so_stopping_it_stops_the_server():
+    """`python3 tasks.py serve` execs mkdocs: Ctrl-C or kill reaches the server itself, and no
+    child is left serving the port."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, str(ROOT / "tasks.py"), "serve", "-a", f"127.0.0.1:{port}"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        first = proc.stdout.readline()
+        assert first.startswith(f"Preview at http://127.0.0.1:{port}{urlsplit(SITE_URL).path}"), first
+        cmdline = b""
+        for _ in range(100):
+            cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
+            if b"mkdocs" in cmdline:
+                break
+            time.sleep(0.1)
+        assert b"mkdocs\x00serve" in cmdline, "tasks.py serve still runs the server as a child"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))  # free again: nothing serves it after the stop
+
+
+SITE_URL = re.search(r"(?m)^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8")).group(1)
+
+
+def test_contributing_links_to_the_preview_where_serve_puts_it():
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    links = re.findall(r"http://127\.0\.0\.1:8000[^\s>)`]*", contributing)
+    assert links, "CONTRIBUTING should say where the preview is"
+    for link in links:
+        assert urlsplit(link).path.startswith(urlsplit(SITE_URL).path), f"{link}: serve puts the site under {SITE_URL}"
