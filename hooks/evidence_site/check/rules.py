@@ -49,11 +49,8 @@ def _targets(base: EvidenceBase) -> dict[str, set[str]]:
     }
 
 
-class _Any(frozenset):
-    """Every id of a kind counts as failed: the level scheme, which defines designs and tiers, did not load."""
-
-
-ANY = _Any()
+# Every id of a kind counts as failed: the level scheme, which defines designs and tiers, did not load.
+ANY = frozenset({"*"})
 
 
 def _failed_ids(unvalidated) -> dict[str, frozenset[str]]:
@@ -81,7 +78,7 @@ def _unvalidated_references(base: EvidenceBase, unvalidated, failed: dict) -> li
 
 def _unknown(ref: str, target: str, targets: dict, failed: dict) -> tuple[str, str] | None:
     """(message, hint) when ref names no record of target, unless it names one that failed to load."""
-    if ref in targets[target] or isinstance(failed.get(target), _Any) or ref in failed.get(target, ()):
+    if ref in targets[target] or failed.get(target) is ANY or ref in failed.get(target, ()):
         return None
     return f"unknown {SINGULAR[target]} '{ref}'", _suggest(ref, target, targets)
 

@@ -10,14 +10,15 @@ import jinja2
 
 from evidence_site.errors import EvidenceError
 
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("evidence_site", "render/templates"), autoescape=True)
 _BODY = re.compile(r"<body[^>]*>", re.I)
 LIMIT = 50  # a banner, not a report: check prints them all
 
 
 def banner(problems: Sequence[EvidenceError]) -> str:
-    """The banner's HTML; every text in it comes from records and is escaped."""
-    return _ENV.get_template("problems_banner.html.j2").render(problems=[str(p) for p in problems], limit=LIMIT)
+    """The banner's HTML; every text in it comes from records and is escaped. (Made only while
+    previewing a tree with errors: its own template environment costs nothing that matters.)"""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("evidence_site", "render/templates"), autoescape=True)
+    return env.get_template("partials/problems_banner.html.j2").render(problems=[str(p) for p in problems], limit=LIMIT)
 
 
 def with_banner(html: str, problems: Sequence[EvidenceError]) -> str:
