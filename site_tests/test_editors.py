@@ -95,7 +95,7 @@ def test_new_editor_adds_a_study_as_contributing_describes(mini_site):
     assert 'pmid: "87654321"' in source and "year: TODO" in source
     todo = run_cli(project, "check")
     assert todo.returncode == 1
-    assert "evidence/studies/new-2024.yaml:9: pedro.score: still has a TODO marker" in todo.stdout
+    assert "evidence/studies/new-2024.yaml:9: quality.score: still has a TODO marker" in todo.stdout
     assert "evidence/studies/new-2024.yaml:14: interventions[0].name: still has a TODO marker" in todo.stdout
     assert "evidence/sources/new-2024.yaml:7: year: still has a TODO marker" in todo.stdout
 
@@ -175,7 +175,7 @@ def test_a_scaffold_with_only_its_todo_texts_filled_in_fails_check(mini_site):
     result = run_cli(project, "check")
     assert result.returncode == 1
     assert "TODO" not in result.stdout
-    for field in ("year", "kind", "n_initial", "n_final", "design", "pedro.score", "findings[0].direction", "verdict"):
+    for field in ("year", "kind", "n_initial", "n_final", "design", "quality.score", "findings[0].direction", "verdict"):
         assert f": {field}: " in result.stdout, f"{field} filled with words passed check:\n{result.stdout}"
 
 
