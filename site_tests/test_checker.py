@@ -15,6 +15,7 @@ from evidence_site.pipeline import load_base
 from evidence_site.render.checker import band_of, convert, range_text, script_json
 
 BASE = load_base(FIXTURES / "mini/evidence")
+LEVEL = BASE.measures["level"]
 
 
 def embedded(page: str) -> dict:
@@ -33,14 +34,14 @@ def embedded(page: str) -> dict:
     ("set-c", 50, "nmol/L", None), ("set-d", 149.9, "ng/mL", None), ("set-d", 374.4, "nmol/L", "Toxicity"),
 ])
 def test_bands_include_the_lower_cut_off_and_exclude_the_upper_in_either_unit(set_id, value, unit, band):
-    found = band_of(BASE.thresholds[set_id], value, unit)
+    found = band_of(BASE.thresholds[set_id], value, unit, LEVEL)
     assert (found.label if found else None) == band
 
 
-def test_unit_conversion_uses_2_496_and_is_exact_at_cut_offs():
-    assert convert(20, "ng/mL", "nmol/L") == 49.92
-    assert convert(49.92, "nmol/L", "ng/mL") == 20
-    assert convert(75, "nmol/L", "nmol/L") == 75
+def test_unit_conversion_uses_the_measures_factor_and_is_exact_at_cut_offs():
+    assert convert(20, "ng/mL", "nmol/L", LEVEL) == 49.92
+    assert convert(49.92, "nmol/L", "ng/mL", LEVEL) == 20
+    assert convert(75, "nmol/L", "nmol/L", LEVEL) == 75
     assert range_text(None, 30, "nmol/L") == "below 30 nmol/L"
     assert range_text(30, 50, "nmol/L") == "30 to under 50 nmol/L"
     assert range_text(125, None, "nmol/L") == "125 nmol/L and above"
@@ -57,7 +58,9 @@ def test_checker_page_embeds_every_set_and_shows_a_cited_static_table(mini_site)
     assert result.returncode == 0, result.stderr
     page = mini_site.html("checker/index.html")
     data = embedded(page)
-    assert data["factor"] == 2.496 and data["max"] == {"nmol/L": 1000.0, "ng/mL": 400.0}
+    assert data["factors"] == {"nmol/L": 1, "ng/mL": 2.496} and data["max"] == {"nmol/L": 1000.0, "ng/mL": 400.0}
+    assert data["units"] == ["nmol/L", "ng/mL"] and data["abbreviation"] == "25(OH)D"
+    assert "1 ng/mL = 2.496 nmol/L" in page  # the factor, from the measure record
     assert [s["id"] for s in data["sets"]] == ["set-a", "set-b", "set-c", "set-d"]
     assert [s["status"] for s in data["sets"]] == ["current", "superseded", "no-thresholds", "current"]
     assert data["sets"][2]["bands"] == []

@@ -7,7 +7,7 @@ import pytest
 from browser_support import browser, mini_built, mini_server, real_server  # noqa: F401
 from conftest import FIXTURES, ROOT
 from evidence_site.pipeline import load_base
-from evidence_site.render.checker import band_of, convert, other_unit
+from evidence_site.render.checker import band_of, convert, other_units
 
 BASE = load_base(FIXTURES / "mini/evidence")
 
@@ -33,23 +33,25 @@ def shown_band(page, set_id: str) -> str | None:
     return band or None
 
 
-def cases(tset) -> list[tuple[str, str]]:
-    """(value, unit) on each side of every cut-off, in the set's own unit and the other one."""
+def cases(tset, measure) -> list[tuple[str, str]]:
+    """(value, unit) on each side of every cut-off, in the set's own unit and each other one."""
     out = []
     for cut in sorted({c for b in tset.bands for c in (b.lower, b.upper) if c}):
         out += [(f"{cut:g}", tset.unit), (f"{cut - 0.1:g}", tset.unit)]
-        other = convert(cut, tset.unit, other_unit(tset.unit))
-        out += [(f"{other * 1.005:.2f}", other_unit(tset.unit)), (f"{other * 0.995:.2f}", other_unit(tset.unit))]
+        for unit in other_units(measure, tset.unit):
+            other = convert(cut, tset.unit, unit, measure)
+            out += [(f"{other * 1.005:.2f}", unit), (f"{other * 0.995:.2f}", unit)]
     return out
 
 
 @pytest.mark.parametrize("set_id", [k for k, t in BASE.thresholds.items() if t.bands])
 def test_checker_gives_the_right_band_on_each_side_of_every_cut_off(checker, set_id):
     tset = BASE.thresholds[set_id]
+    measure = BASE.measures[tset.measure]
     wrong = []
-    for value, unit in cases(tset):
+    for value, unit in cases(tset, measure):
         submit(checker, value, unit)
-        expected = band_of(tset, float(value), unit)
+        expected = band_of(tset, float(value), unit, measure)
         got = shown_band(checker, set_id)
         if got != (expected.label if expected else None):
             wrong.append(f"{value} {unit}: shown {got!r}, expected {expected.label if expected else None!r}")
@@ -64,12 +66,14 @@ def test_the_real_threshold_sets_give_the_same_bands_in_the_browser_as_in_python
     page.goto(real_server.url + "checker/")
     wrong, checked = [], 0
     for tset in real.thresholds.values():
-        for value, unit in cases(tset):
-            if float(value) > (1000 if unit == "nmol/L" else 400):
+        measure = real.measures[tset.measure]
+        limits = {u.unit: u.plausible_max for u in measure.units}
+        for value, unit in cases(tset, measure):
+            if float(value) > limits[unit]:
                 continue
             submit(page, value, unit)
             for other in real.thresholds.values():
-                expected = band_of(other, float(value), unit)
+                expected = band_of(other, float(value), unit, measure)
                 got = shown_band(page, other.id) if other.bands else None
                 checked += 1
                 if got != (expected.label if expected else None):

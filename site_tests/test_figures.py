@@ -15,10 +15,11 @@ def test_charts_are_deterministic_accessible_inline_svg(monkeypatch, tmp_path):
     first, second = figures(base), figures(base)
     monkeypatch.setenv("EVIDENCE_SITE_CACHE", str(tmp_path))
     assert figures(base) == first and any(tmp_path.rglob("*.svg")) and figures(base) == first  # cached: same bytes
-    assert [svg for _, svg in first.arm_charts] == [svg for _, svg in second.arm_charts]
+    arm_charts = first.measures[0].arm_charts
+    assert [svg for _, svg in arm_charts] == [svg for _, svg in second.measures[0].arm_charts]
     assert first.timeline == second.timeline
-    assert [t.id for t, _ in first.arm_charts] == ["set-a", "set-b", "set-d"]  # no chart for 'no-thresholds'
-    for svg in [svg for _, svg in first.arm_charts] + [first.timeline]:
+    assert [t.id for t, _ in arm_charts] == ["set-a", "set-b", "set-d"]  # no chart for 'no-thresholds'
+    for svg in [svg for _, svg in arm_charts] + [first.timeline]:
         assert svg.startswith("<svg ") and 'role="img"' in svg and "<?xml" not in svg and "<metadata" not in svg
         chart_id = re.search(r'id="([^"]+)" role="img"', svg).group(1)
         assert f'aria-labelledby="{chart_id}-title {chart_id}-desc"' in svg
@@ -27,11 +28,11 @@ def test_charts_are_deterministic_accessible_inline_svg(monkeypatch, tmp_path):
         assert "#010203" not in svg and "currentColor" in svg
         assert "<script" not in svg and "http://" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "").replace(
             'xmlns:xlink="http://www.w3.org/1999/xlink"', "")
-    desc = re.search(r"<desc[^>]*>(.*?)</desc>", first.arm_charts[0][1]).group(1)
+    desc = re.search(r"<desc[^>]*>(.*?)</desc>", arm_charts[0][1]).group(1)
     assert "Author 2020, Vitamin D3: before 50, after 120 nmol/L at 96 weeks" in desc
-    assert "Low: below 30 nmol/L" in desc
+    assert "Low: below 30 nmol/L" in desc and desc.startswith("Dumbbell chart in nmol/L (ng/mL on the top axis).")
     # ids are unique across the charts of one page
-    ids = [i for _, svg in first.arm_charts for i in re.findall(r'\sid="([^"]+)"', svg)] + re.findall(r'\sid="([^"]+)"', first.timeline)
+    ids = [i for _, svg in arm_charts for i in re.findall(r'\sid="([^"]+)"', svg)] + re.findall(r'\sid="([^"]+)"', first.timeline)
     assert len(ids) == len(set(ids))
 
 
@@ -59,4 +60,4 @@ def test_figures_page_without_arm_data_or_thresholds_still_builds(mini_site):
     result = mini_site.build()
     assert result.returncode == 0, result.stderr
     page = mini_site.html("figures/index.html")
-    assert 'id="no-arm-results"' in page and page.count('<figure class="chart-figure"') == 1
+    assert 'id="no-arm-results-level"' in page and page.count('<figure class="chart-figure"') == 1

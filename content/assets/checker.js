@@ -1,15 +1,25 @@
-/* Vitamin D status checker. Reads the threshold sets embedded in the page as JSON
-   (#checker-data), places a 25(OH)D result in each set's bands and shows the result in both
-   units. No network, no storage, no dependencies; text is set with textContent only.
-   The rules mirror hooks/evidence_site/checker.py (lower bound inclusive, upper exclusive). */
+/* The checker of a measure. Reads the measure's units and the threshold sets embedded in the
+   page as JSON (#checker-data), places a result in each set's bands and shows the result in
+   every unit of the measure. No network, no storage, no dependencies; text is set with
+   textContent only. The rules mirror hooks/evidence_site/render/checker.py (lower bound
+   inclusive, upper exclusive; factors convert to the measure's first unit). */
 (function () {
   "use strict";
 
   function round6(x) { return Math.round(x * 1e6) / 1e6; }
 
-  function convert(value, from, to, factor) {
+  function convert(value, from, to, data) {
     if (from === to) return value;
-    return round6(to === "nmol/L" ? value * factor : value / factor);
+    return round6(value * data.factors[from] / data.factors[to]);
+  }
+
+  function others(unit, data) {
+    return data.units.filter(function (u) { return u !== unit; });
+  }
+
+  /* "24.8 ng/mL" for every other unit of the measure, joined with "or". */
+  function inOthers(value, unit, data) {
+    return others(unit, data).map(function (u) { return show(convert(value, unit, u, data)) + " " + u; }).join(" or ");
   }
 
   function show(value) {
@@ -21,9 +31,10 @@
   /* Parse what the reader typed; returns {value} or {error}. */
   function parse(raw, unit, data) {
     var text = raw.replace(/\s+/g, "");
-    if (text === "") return { error: "Enter your 25(OH)D result as a number, for example 62 or 24.5." };
+    var name = data.abbreviation;
+    if (text === "") return { error: "Enter your " + name + " result as a number, for example 62 or 24.5." };
     if (/^[-\u2212]/.test(text) && /^[-\u2212]\d*[.,]?\d+$/.test(text)) {
-      return { error: "A 25(OH)D level cannot be negative. Check the number on your lab report." };
+      return { error: "A " + name + " level cannot be negative. Check the number on your lab report." };
     }
     if (/^\d{1,3}(,\d{3})+$/.test(text)) {
       return { error: "Write the number without a thousands separator, for example 1000 rather than 1,000." };
@@ -33,12 +44,12 @@
         "(if your report says \u201c<10\u201d, enter 10)." };
     }
     var value = parseFloat(text.replace(",", "."));
-    if (value === 0) return { error: "A 25(OH)D level of 0 is not possible. Check the number on your lab report." };
+    if (value === 0) return { error: "A " + name + " level of 0 is not possible. Check the number on your lab report." };
     var max = data.max[unit];
     if (value > max) {
-      var other = unit === "nmol/L" ? "ng/mL" : "nmol/L";
-      return { error: show(value) + " " + unit + " is higher than any plausible 25(OH)D level: this checker " +
-        "accepts up to " + max + " " + unit + " (" + data.max[other] + " " + other + "). " +
+      var limits = others(unit, data).map(function (u) { return data.max[u] + " " + u; }).join(", ");
+      return { error: show(value) + " " + unit + " is higher than any plausible " + name + " level: this checker " +
+        "accepts up to " + max + " " + unit + (limits ? " (" + limits + ")" : "") + ". " +
         "Check the number and the unit on your lab report." };
     }
     return { value: value };
@@ -96,7 +107,7 @@
     } else if (!set.bands.length) {
       line.textContent = "No bands of this authority are recorded on this site.";
     } else {
-      var inSet = convert(value, unit, set.unit, data.factor);
+      var inSet = convert(value, unit, set.unit, data);
       var band = bandOf(set, inSet);
       if (band) {
         line.appendChild(document.createTextNode("Band: "));
@@ -112,11 +123,11 @@
       line.setAttribute("data-band", band ? band.label : "");
       var cut = nearCutoff(set, inSet, data.near);
       if (cut !== null) {
-        var other = set.unit === "nmol/L" ? "ng/mL" : "nmol/L";
+        var elsewhere = inOthers(cut, set.unit, data);
         item.appendChild(line);
-        line = el("p", "checker-near", "This is close to the cut-off of " + show(cut) + " " + set.unit + " (" +
-          show(convert(cut, set.unit, other, data.factor)) + " " + other + "): lab rounding or unit conversion " +
-          "could put the same blood level in the next band.");
+        line = el("p", "checker-near", "This is close to the cut-off of " + show(cut) + " " + set.unit +
+          (elsewhere ? " (" + elsewhere + ")" : "") + ": lab rounding or unit conversion " +
+          "could put the same level in the next band.");
       }
       if (set.status === "superseded") {
         item.appendChild(line);
@@ -140,14 +151,13 @@
     }
     input.removeAttribute("aria-invalid");
     input.setAttribute("aria-describedby", "checker-hint");
-    var other = unit === "nmol/L" ? "ng/mL" : "nmol/L";
     var value = parsed.value;
     var heading = el("h2", "checker-result-title", "Your result: " + show(value) + " " + unit);
     heading.id = "your-result";
     region.appendChild(heading);
-    var conv = el("p", "checker-converted", show(value) + " " + unit + " is " +
-      show(convert(value, unit, other, data.factor)) + " " + other + ".");
-    region.appendChild(conv);
+    if (others(unit, data).length) {
+      region.appendChild(el("p", "checker-converted", show(value) + " " + unit + " is " + inOthers(value, unit, data) + "."));
+    }
     if (!data.sets.length) {
       region.appendChild(el("p", "checker-empty", "No authority's thresholds are recorded on this site yet."));
       return;

@@ -25,7 +25,7 @@ from evidence_site.check.files import folder_itself
 from evidence_site.render import sanitize
 from evidence_site.export.redirects import redirect_files
 from evidence_site.load.loader import load_all, unvalidated
-from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble
+from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble, settings_of
 from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render.citations import resolve
 from evidence_site.render.claim_marks import mark_claims
@@ -107,7 +107,7 @@ class Built:
 
     def cite_page(self, markdown: str, src: str, shown_file: str) -> str:
         """A hand-written page with its markers expanded and [@key] citations resolved."""
-        refs = References(self.base.sources, src, self.directory_urls)
+        refs = References(self.base.sources, src, self.directory_urls, settings_of(self.base).registries)
         markdown = expand_markers(markdown, Renderer(self.base, self.directory_urls), src, refs)
         return resolve(markdown, refs, shown_file)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
+from evidence_site.check.measures import measure_problems, registry_problems, unit_problems
 from evidence_site.check.thresholds import threshold_problems
 from evidence_site.check.trials import quality_problems, trial_warnings
 from evidence_site.errors import EvidenceError, did_you_mean, field_path
@@ -42,7 +43,7 @@ def _targets(base: EvidenceBase) -> dict[str, set[str]]:
     scheme = base.scheme
     return {
         "sources": set(base.sources), "agents": set(base.agents), "outcomes": set(base.outcomes),
-        "studies": set(base.studies),
+        "studies": set(base.studies), "measures": set(base.measures),
         "designs": {d.id for d in scheme.designs} if scheme else set(),
         "tiers": {t.id for t in scheme.tiers} if scheme else set(),
         "names": _names(base),
@@ -233,6 +234,7 @@ def _check_unique_conclusions(base: EvidenceBase) -> list[EvidenceError]:
 # Every rule over the loaded base: rule(base) -> list[EvidenceError]. A new check goes here.
 RULES: tuple[Callable[[EvidenceBase], list[EvidenceError]], ...] = (
     _check_scheme, _check_references, _check_locators, _check_verified, _check_studies, _check_unique_conclusions,
-    _check_comparisons, threshold_problems, lambda base: [w for w in trial_warnings(base) if not _explained(base, w)],
+    _check_comparisons, threshold_problems, measure_problems, unit_problems, registry_problems,
+    lambda base: [w for w in trial_warnings(base) if not _explained(base, w)],
     quality_problems,
 )

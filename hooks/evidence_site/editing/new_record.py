@@ -17,7 +17,7 @@ from pathlib import Path
 from evidence_site.errors import EvidenceError
 from evidence_site.records.json_schema import schema_header
 from evidence_site.records.kinds import SCAFFOLDS
-from evidence_site.records.models import ID_PATTERN, REGISTRY_PATTERN
+from evidence_site.records.models import ID_PATTERN, REGISTRY_ID
 
 # Identifier → (canonical form of what an editor may paste, pattern it must then match, example).
 IDENTIFIERS = {
@@ -25,7 +25,7 @@ IDENTIFIERS = {
     "doi": (lambda v: re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", v.strip(), flags=re.I), r"^10\.[0-9]{4,9}/\S+$",
             "10.1007/s00415-011-5980-6"),
     "url": (str.strip, r"^https?://[^\s<>\"]+$", "https://example.org/page"),
-    "registry": (lambda v: v.strip().upper(), REGISTRY_PATTERN, "NCT00785473"),
+    "registry": (lambda v: v.strip().upper(), REGISTRY_ID, "the id as the registry writes it"),
 }
 
 

@@ -12,7 +12,7 @@ import rispy
 
 from evidence_site.derive.levels import compute
 from evidence_site.derive.trials import resolve_trials
-from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.memo import Memo
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION, real_authors  # noqa: F401  (the files described on the data page)
 from evidence_site.render.reference_list import locator_links
@@ -146,7 +146,7 @@ def ris(base: EvidenceBase) -> str:
             item["start_page"] = first
             if last:
                 item["end_page"] = last
-        urls = [url for _, url in locator_links(src)]
+        urls = [url for _, url in locator_links(src, settings_of(base).registries)]
         if urls:
             item["urls"] = urls
         if src.pmid:
@@ -166,7 +166,7 @@ def csl_json(base: EvidenceBase) -> str:
             item["issued"] = {"date-parts": [[src.year]]}
         for field, value in (("container-title", src.container), ("volume", src.volume), ("issue", src.issue),
                              ("page", src.pages), ("DOI", src.doi), ("PMID", src.pmid), ("PMCID", src.pmcid),
-                             ("URL", src.url or next((u for _, u in locator_links(src)), None))):
+                             ("URL", src.url or next((u for _, u in locator_links(src, settings_of(base).registries)), None))):
             if value:
                 item[field] = value
         items.append(item)

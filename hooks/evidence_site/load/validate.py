@@ -14,7 +14,7 @@ _PATTERN_HELP = {
     "pmid": ("is not a PubMed id", "digits only, e.g. '21400196'"),
     "pmcid": ("is not a PubMed Central id", "e.g. 'PMC3165120'"),
     "doi": ("is not a DOI", "write it without https://doi.org/, e.g. '10.1007/s00415-011-5980-6'"),
-    "registry": ("is not a ClinicalTrials.gov id", "e.g. 'NCT00785473'"),
+    "registry": ("is not a registry id", "letters, digits, '.', '_' and '-' only, as the registry writes it"),
     "url": ("is not an http(s) URL", "links must start with https:// or http://"),
     "aliases": ("is not a site path", "an old URL path starting with '/', without spaces, quotes, backslashes, '?' or '#'"),
 }

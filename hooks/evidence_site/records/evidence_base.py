@@ -9,7 +9,7 @@ from typing import Mapping
 from evidence_site.errors import EvidenceError
 from evidence_site.records.kinds import KINDS, Kind
 from evidence_site.records.memo import Memo
-from evidence_site.records.models import Record, Study
+from evidence_site.records.models import Record, SiteSettings, Study
 from evidence_site.records.references import walk_references
 
 
@@ -102,6 +102,11 @@ def _attribute(kind: Kind) -> property:
 
 for _kind in KINDS:  # base.studies, base.sources, ..., base.scheme, base.glossary
     setattr(EvidenceBase, _kind.attribute, _attribute(_kind))
+
+
+def settings_of(base: EvidenceBase) -> SiteSettings:
+    """evidence/site.yaml, or the defaults (default section titles, no registries) when the site has none."""
+    return base.settings or SiteSettings(id="site")  # type: ignore[attr-defined]
 
 
 def assemble(loaded: list[Loaded], memo: Memo | None = None) -> EvidenceBase:

@@ -17,8 +17,10 @@ from evidence_site.records.models import (
     Comparison,
     Glossary,
     LevelScheme,
+    Measure,
     Outcome,
     Record,
+    SiteSettings,
     Source,
     Study,
     ThresholdSet,
@@ -53,6 +55,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("outcomes", Outcome, "outcome", "outcome", "outcomes"),
     Kind("schemes", LevelScheme, "level scheme", "level-scheme", "scheme", one=True),
     Kind("glossary", Glossary, "glossary", "glossary", "glossary", single_file=True, one=True),
+    Kind("measures", Measure, "measure", "measure", "measures"),
+    Kind("site", SiteSettings, "site settings", "site", "settings", single_file=True, one=True),
 )
 
 BY_NAME = MappingProxyType({kind.name: kind for kind in KINDS})

@@ -13,7 +13,9 @@ from typing import Annotated, Literal, Optional
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-REGISTRY_PATTERN = r"^NCT[0-9]{8}$"  # a ClinicalTrials.gov id as the registry writes it
+# A registry id's form; which registry it belongs to, and that registry's own pattern, are data
+# (evidence/site.yaml registries), checked by check/measures.py.
+REGISTRY_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 
 Key = Annotated[str, Field(pattern=ID_PATTERN, max_length=80,
                            description="Id of another record: lower-case letters, digits and hyphens")]
@@ -67,7 +69,8 @@ class Source(Record, Reviewed):
     pmcid: Optional[Annotated[str, Field(pattern=r"^PMC[0-9]{1,9}$")]] = None
     doi: Optional[Annotated[str, Field(pattern=r"^10\.[0-9]{4,9}/[^\s]+$", max_length=300)]] = Field(None, description="DOI without https://doi.org/")
     url: Optional[Annotated[str, Field(pattern=r"^https?://[^\s<>\"]+$", max_length=500)]] = None
-    registry: Optional[Annotated[str, Field(pattern=REGISTRY_PATTERN)]] = Field(None, description="ClinicalTrials.gov id")
+    registry: Optional[Annotated[str, Field(pattern=REGISTRY_ID, max_length=60)]] = Field(
+        None, description="Id in a trial registry the site declares (evidence/site.yaml registries)")
     verified: list[VerifiableField] = Field(default_factory=list, description="Fields an editor confirmed against the primary record")
     checked_against: Optional[ShortText] = Field(None, description="Where the verified fields were checked")
     note: Optional[Text] = None
@@ -128,16 +131,20 @@ class Note(Claim):
     corrects: Optional[Key] = Field(None, description="Source whose statement this note corrects")
 
 
+UnitName = Annotated[str, Field(min_length=1, max_length=20, description="One of the units of the measure")]
+
+
 class ArmResult(BaseModel):
-    """Serum 25(OH)D in one study arm before and after the intervention, as the paper reports it.
+    """A measure in one study arm before and after the intervention, as the paper reports it.
 
     Numbers feed the before/after figure; like every claim they cite where they come from.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-    arm: ShortText = Field(description="The arm as the paper names it, e.g. 'Vitamin D3 20,000 IU a week'")
-    outcome: Key = Field(description="Outcome record the values measure (the vitamin D level outcome)")
-    unit: Literal["nmol/L", "ng/mL"]
+    arm: ShortText = Field(description="The arm as the paper names it")
+    outcome: Key = Field(description="Outcome record the values belong to")
+    measure: Key = Field(description="Measure record (evidence/measures/) the values are of")
+    unit: UnitName
     before: Optional[Annotated[float, Field(ge=0, le=2000)]] = Field(None, description="Mean (or median) at baseline")
     after: Optional[Annotated[float, Field(ge=0, le=2000)]] = Field(None, description="Mean (or median) at the end")
     timepoint: Optional[ShortText] = Field(None, description="When 'after' was measured, e.g. '96 weeks'")
@@ -173,7 +180,7 @@ class Study(Record, Reviewed):
     tags: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(default_factory=list)
     aliases: list[Annotated[str, Field(pattern=r"^/[^\s<>\"'#?\\]*$", max_length=300)]] = Field(
         default_factory=list, description="Old URLs (site-absolute paths) that must redirect here")
-    arm_results: list[ArmResult] = Field(default_factory=list, description="Serum 25(OH)D per arm, before and after")
+    arm_results: list[ArmResult] = Field(default_factory=list, description="A measure per arm, before and after")
 
 
 # --- topics --------------------------------------------------------------------------------
@@ -268,10 +275,52 @@ class Band(BaseModel):
 class ThresholdSet(Record, Reviewed):
     authority: ShortText
     status: Literal["current", "superseded", "no-thresholds"]
-    unit: Literal["nmol/L", "ng/mL"]
+    measure: Key = Field(description="Measure record (evidence/measures/) the bands are of")
+    unit: UnitName
     order: StrictInt = 100
     summary: Claim
     bands: list[Band] = Field(default_factory=list)
+
+
+class MeasureUnit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    unit: UnitName
+    factor: Annotated[float, Field(gt=0, description="How many of the measure's first (canonical) unit one of "
+                                                     "this unit is; 1 for the canonical unit itself")]
+    plausible_max: Annotated[float, Field(gt=0, description="Above this a typed result is a typing or unit "
+                                                            "mistake, not a level")]
+
+
+class Explained(BaseModel):
+    """Why a number is what it is: cited where a source gives it, else the text says where it comes from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    text: Text
+    sources: list[Key] = Field(default_factory=list)
+
+
+class CheckerText(BaseModel):
+    """What the checker page of a measure says about itself (its title, and what it cannot tell)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    title: ShortText
+    description: ShortText = Field(description="The page's meta description, for search engines and link previews")
+    limits: Text = Field(description="What comparing a result with cut-offs cannot tell the reader")
+
+
+class Measure(Record, Reviewed):
+    """A lab value: its units and how they convert, so threshold sets and arm results can be compared."""
+
+    name: ShortText = Field(description="As headings and charts name it")
+    abbreviation: Annotated[str, Field(min_length=1, max_length=20)] = Field(description="As a lab report writes it")
+    description: Optional[Text] = None
+    order: StrictInt = 100
+    units: Annotated[list[MeasureUnit], Field(min_length=1)] = Field(
+        description="The first is canonical (factor 1): charts are drawn in it")
+    conversion: Optional[Explained] = Field(None, description="Where the conversion factors come from")
+    plausible: Explained = Field(description="Why results above each unit's plausible_max are refused")
+    checker: Optional[CheckerText] = Field(None, description="Title and texts of the measure's checker page")
+    sources: Sources
 
 
 class ClaimCheck(Record, Reviewed):
@@ -367,3 +416,32 @@ class LevelScheme(Record):
     tiers: Annotated[list[Tier], Field(min_length=1)]
     designs: Annotated[list[Design], Field(min_length=1)]
     levels: Annotated[list[Level], Field(min_length=1)]
+
+
+# --- site settings: what the generated sections are called, which registries ids belong to ---
+
+SectionKey = Literal["topics", "agents", "comparisons", "claims", "map", "studies", "sources", "changes", "data"]
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    title: ShortText
+    description: Optional[ShortText] = Field(None, description="The index page's meta description")
+    intro: Optional[Text] = Field(None, description="A paragraph at the top of the index page")
+
+
+class Registry(BaseModel):
+    """A trial registry: which ids are its ids, and where its record of an id is."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    name: ShortText
+    pattern: Annotated[str, Field(min_length=2, max_length=200, description="Regular expression an id matches in full")]
+    example: Annotated[str, Field(min_length=1, max_length=60, description="One real id, for error messages")]
+    url: Annotated[str, Field(pattern=r"^https://[^\s<>\"]*\{id\}[^\s<>\"]*$", max_length=300)] = Field(
+        description="Link to the registry's record, with {id} where the id goes")
+
+
+class SiteSettings(Record):
+    sections: dict[SectionKey, Section] = Field(default_factory=dict,
+                                                description="Titles and texts of generated sections")
+    registries: list[Registry] = Field(default_factory=list, description="Registries a source's 'registry' id may be of")

@@ -20,9 +20,9 @@ from pathlib import Path
 from evidence_site.load.parse_cache import cache_dir
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.labels import short_label
-from evidence_site.records.models import ThresholdSet
+from evidence_site.records.models import Measure, ThresholdSet
 from evidence_site.derive.trials import trial_key
-from evidence_site.render.checker import NMOL_PER_NG, convert, ordered_bands, ordered_sets, range_text
+from evidence_site.render.checker import canonical, convert, ordered_bands, ordered_measures, ordered_sets, range_text
 
 FG = "#010203"  # sentinel: becomes currentColor
 BAND_FILLS = [("#9e9e9e", 0.12, ""), ("#9e9e9e", 0.38, "////"), ("#9e9e9e", 0.22, ".."), ("#9e9e9e", 0.50, "\\\\\\\\"),
@@ -63,7 +63,8 @@ def cached(kind: str, data: object, render) -> str:
 
 @dataclass(frozen=True)
 class ArmRow:
-    """One arm's before/after values, kept in the unit the paper reported and in nmol/L."""
+    """One arm's before/after values, kept in the unit the paper reported and in the measure's
+    canonical unit, the one its charts are drawn in."""
 
     study: str
     label: str  # 'Author 2020'
@@ -73,14 +74,15 @@ class ArmRow:
     after: float | None
     timepoint: str | None
     sources: tuple[str, ...]
+    measure: Measure
     also: tuple[str, ...] = ()  # other papers on the same trial that report this arm: one line, not one per paper
 
-    def nmol(self, value: float | None) -> float | None:
-        return None if value is None else convert(value, self.unit, "nmol/L")
+    def canonical(self, value: float | None) -> float | None:
+        return None if value is None else convert(value, self.unit, canonical(self.measure), self.measure)
 
 
-def arm_rows(base: EvidenceBase) -> list[ArmRow]:
-    """One row per arm of each TRIAL, by study year then study id, in record order.
+def arm_rows(base: EvidenceBase, measure: Measure) -> list[ArmRow]:
+    """One row per arm of each TRIAL for one measure, by study year then study id, in record order.
 
     Papers on one trial report the same arm; the arm is drawn once, from the first paper (by
     year) that gives it, and the row names the other papers that report it too."""
@@ -88,14 +90,14 @@ def arm_rows(base: EvidenceBase) -> list[ArmRow]:
     studies = sorted(base.studies.values(), key=lambda s: (study_year(base, s) or 0, s.id))
     for study in studies:
         for r in study.arm_results:
-            if r.before is None and r.after is None:
+            if (r.before is None and r.after is None) or r.measure != measure.id:
                 continue
             label, key = short_label(base.sources[study.source]), (trial_key(study), r.arm)
             if key in rows:
                 rows[key] = replace(rows[key], also=rows[key].also + (study.label or label,))
                 continue
             rows[key] = ArmRow(study.id, study.label or label, r.arm, r.unit, r.before, r.after,
-                               r.timepoint, tuple(r.sources))
+                               r.timepoint, tuple(r.sources), measure)
     return list(rows.values())
 
 
@@ -159,12 +161,15 @@ def _style(ax) -> None:
     ax.yaxis.label.set_color(FG)
 
 
-def _x_limit(rows: list[ArmRow], tset: ThresholdSet | None) -> float:
-    values = [v for r in rows for v in (r.nmol(r.before), r.nmol(r.after)) if v is not None]
+def _x_limit(rows: list[ArmRow], tset: ThresholdSet | None, measure: Measure) -> float:
+    """Room for every arm and for the set's cut-offs, except a cut-off far beyond the data (one
+    more than four times the largest value would squash the arms into the left edge)."""
+    values = [v for r in rows for v in (r.canonical(r.before), r.canonical(r.after)) if v is not None]
     top = max(values) if values else 100.0
     if tset is not None:
-        cuts = [convert(c, tset.unit, "nmol/L") for b in tset.bands for c in (b.lower, b.upper) if c]
-        top = max([top] + [c for c in cuts if c <= 500])
+        unit = canonical(measure)
+        cuts = [convert(c, tset.unit, unit, measure) for b in tset.bands for c in (b.lower, b.upper) if c]
+        top = max([top] + [c for c in cuts if c <= 4 * top])
     return top * 1.1
 
 
@@ -178,8 +183,10 @@ def band_legend_text(tset: ThresholdSet) -> list[str]:
     return [f"{b.label}: {range_text(b.lower, b.upper, tset.unit)}" for b in ordered_bands(tset)]
 
 
-def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: str) -> str:
-    """A dumbbell per arm (hollow circle before, filled circle after) over one authority's bands."""
+def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: str, measure: Measure) -> str:
+    """A dumbbell per arm (hollow circle before, filled circle after) over one authority's bands,
+    in the measure's canonical unit, with its second unit (if any) on the top axis."""
+    unit = canonical(measure)
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
@@ -190,11 +197,11 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
     legend_lines = sum(len(textwrap.wrap(label, 48)) for label in labels) + 2
     fig = _figure(1.1 + 0.52 * n + 0.2 * (legend_lines + columns - 1) // columns)
     ax = fig.add_subplot()
-    xmax = _x_limit(rows, tset)
+    xmax = _x_limit(rows, tset, measure)
     handles = []
     for i, band in enumerate(bands):
-        lo = convert(band.lower, tset.unit, "nmol/L") if band.lower is not None else 0.0
-        hi = convert(band.upper, tset.unit, "nmol/L") if band.upper is not None else xmax
+        lo = convert(band.lower, tset.unit, unit, measure) if band.lower is not None else 0.0
+        hi = convert(band.upper, tset.unit, unit, measure) if band.upper is not None else xmax
         if lo >= xmax:
             hi = lo
         fill, alpha, hatch = BAND_FILLS[i % len(BAND_FILLS)]
@@ -208,7 +215,7 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
                              label=textwrap.fill(f"{band.label}: {range_text(band.lower, band.upper, tset.unit)}", 48)))
     for i, row in enumerate(rows):
         y = n - 1 - i
-        before, after = row.nmol(row.before), row.nmol(row.after)
+        before, after = row.canonical(row.before), row.canonical(row.after)
         if before is not None and after is not None:
             ax.annotate("", xy=(after, y), xytext=(before, y),
                         arrowprops={"arrowstyle": "-|>", "color": FG, "lw": 1.3, "shrinkA": 5, "shrinkB": 5})
@@ -220,11 +227,14 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
     ax.set_xlim(0, xmax)
     ax.set_ylim(-0.55, n - 0.15 + 0.2)
     ax.set_yticks([])
-    ax.set_xlabel("Serum 25(OH)D, nmol/L", fontsize=9)
-    top = ax.secondary_xaxis("top", functions=(lambda x: x / NMOL_PER_NG, lambda x: x * NMOL_PER_NG))
-    top.set_xlabel("ng/mL", fontsize=9, color=FG)
-    top.tick_params(colors=FG, labelsize=9)
-    top.spines["top"].set_color(FG)
+    ax.set_xlabel(f"{measure.name}, {unit}", fontsize=9)
+    second = measure.units[1] if len(measure.units) > 1 else None
+    if second is not None:
+        f = second.factor
+        top = ax.secondary_xaxis("top", functions=(lambda x: x / f, lambda x: x * f))
+        top.set_xlabel(second.unit, fontsize=9, color=FG)
+        top.tick_params(colors=FG, labelsize=9)
+        top.spines["top"].set_color(FG)
     _style(ax)
     handles += [Line2D([], [], marker="o", linestyle="none", markerfacecolor="none", markeredgecolor=FG,
                        markeredgewidth=1.5, markersize=7, label="Before"),
@@ -234,10 +244,11 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
     for text in legend.get_texts():
         text.set_color(FG)
     who = f"{tset.authority}'s bands" if tset is not None else "no bands"
-    title = f"Serum 25(OH)D before and after, per study arm, with {who}"
+    title = f"{measure.name} before and after, per study arm, with {who}"
     parts = [f"{r.label}, {r.arm}: before {_number(r.before)}, after {_number(r.after)} {r.unit}"
              + (f" at {r.timepoint}" if r.timepoint else "") for r in rows]
-    desc = ("Dumbbell chart in nmol/L (ng/mL on the top axis). " +
+    axes = f"{unit} ({second.unit} on the top axis)" if second is not None else unit
+    desc = (f"Dumbbell chart in {axes}. " +
             (f"Shaded bands of {tset.authority}: {'; '.join(band_legend_text(tset))}. " if bands else "") +
             "Each arm runs from a hollow circle (before) to a filled circle (after): " + "; ".join(parts) + ".")
     return _svg(fig, chart_id, title, desc)
@@ -315,24 +326,39 @@ def undated_studies(base: EvidenceBase) -> list:
 
 
 @dataclass(frozen=True)
-class Figures:
+class MeasureFigures:
+    """The before/after figures of one measure: its arms, and one chart per authority with bands."""
+
+    measure: Measure
     arm_rows: list[ArmRow]
-    arm_charts: list[tuple[ThresholdSet | None, str]]  # one chart per authority with bands
+    arm_charts: list[tuple[ThresholdSet | None, str]]
+
+
+@dataclass(frozen=True)
+class Figures:
+    measures: list[MeasureFigures]  # one per measure, in the site's order
     timeline_rows: list[TimelineRow]
     timeline: str | None
     undated: list = ()
 
 
-def figures(base: EvidenceBase) -> Figures:
-    """Every figure of the Figures page; empty lists when there is nothing to plot."""
-    rows = arm_rows(base)
-    sets = [t for t in ordered_sets(base) if t.status != "no-thresholds" and t.bands]
+def measure_figures(base: EvidenceBase, measure: Measure) -> MeasureFigures:
+    rows = arm_rows(base, measure)
+    sets = [t for t in ordered_sets(base, measure) if t.status != "no-thresholds" and t.bands]
+    key = measure.model_dump_json()
     charts = []
     if rows:
-        charts = [(t, cached("arms", (rows, t.model_dump_json(), f"chart-arms-{t.id}"),
-                             lambda t=t: before_after_chart(rows, t, f"chart-arms-{t.id}"))) for t in sets] or \
-                 [(None, cached("arms", (rows, None, "chart-arms"), lambda: before_after_chart(rows, None, "chart-arms")))]
+        charts = [(t, cached("arms", (rows, key, t.model_dump_json(), f"chart-arms-{t.id}"),
+                             lambda t=t: before_after_chart(rows, t, f"chart-arms-{t.id}", measure))) for t in sets] or \
+                 [(None, cached("arms", (rows, key, None, f"chart-arms-{measure.id}"),
+                                lambda: before_after_chart(rows, None, f"chart-arms-{measure.id}", measure)))]
+    return MeasureFigures(measure, rows, charts)
+
+
+def figures(base: EvidenceBase) -> Figures:
+    """Every figure of the Figures page; empty lists when there is nothing to plot."""
+    per_measure = [measure_figures(base, m) for m in ordered_measures(base)]
     timeline = timeline_rows(base)
     designs = [d.model_dump_json() for d in base.scheme.designs] if base.scheme else []
     svg = cached("timeline", (timeline, designs), lambda: timeline_chart(base, timeline, "chart-timeline")) if timeline else None
-    return Figures(rows, charts, timeline, svg, undated_studies(base))
+    return Figures(per_measure, timeline, svg, undated_studies(base))

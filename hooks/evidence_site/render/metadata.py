@@ -3,9 +3,9 @@ open-data files the data page describes (the export stage writes exactly these f
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Sequence
 
-from evidence_site.records.models import Source, Study
+from evidence_site.records.models import Registry, Source, Study
 from evidence_site.render.reference_list import locator_links
 
 SCHEMA_VERSION = "2.0"  # 2.0: a study's quality score and the computed trials row were renamed
@@ -46,11 +46,11 @@ def citation_meta(src: Source, study: Study | None = None) -> list[list[str]]:
     return tags
 
 
-def study_jsonld(src: Source, study: Study, page_url: str) -> str:
+def study_jsonld(src: Source, study: Study, page_url: str, registries: Sequence[Registry] = ()) -> str:
     """schema.org description of the study page: a page about one scholarly article."""
     article: dict[str, Any] = {"@type": "ScholarlyArticle", "headline": src.title,
                                "author": [{"@type": "Person", "name": a} for a in real_authors(src)],
-                               "sameAs": [url for _, url in locator_links(src)]}
+                               "sameAs": [url for _, url in locator_links(src, registries)]}
     if src.year:
         article["datePublished"] = str(src.year)
     if src.container:

@@ -7,18 +7,31 @@ source's own page, which lists everything on the site that cites it.
 from __future__ import annotations
 
 from html import escape
-from typing import Iterable
+import re
+from typing import Iterable, Sequence
 from urllib.parse import quote
 
 from markupsafe import Markup
 
 from evidence_site.records.labels import authors_text, short_label
-from evidence_site.records.models import Source
+from evidence_site.records.models import Registry, Source
 from evidence_site.render.links import link, page_path
 
 
-def locator_links(src: Source) -> list[tuple[str, str]]:
-    """(label, URL) for every identifier of a source, built from the identifier itself."""
+def registry_url(registries: Sequence[Registry], registry_id: str) -> str | None:
+    """The record of an id in the first declared registry whose pattern matches it in full."""
+    for registry in registries:
+        try:
+            if re.fullmatch(registry.pattern, registry_id):
+                return registry.url.replace("{id}", quote(registry_id, safe=""))
+        except re.error:
+            continue  # reported by the registry check; never reached in a checked base
+    return None
+
+
+def locator_links(src: Source, registries: Sequence[Registry] = ()) -> list[tuple[str, str]]:
+    """(label, URL) for every identifier of a source, built from the identifier itself (a
+    registry id through the registries the site declares in evidence/site.yaml)."""
     out = []
     if src.pmid:
         out.append((f"PMID {src.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/"))
@@ -26,14 +39,15 @@ def locator_links(src: Source) -> list[tuple[str, str]]:
         out.append((src.pmcid, f"https://www.ncbi.nlm.nih.gov/pmc/articles/{src.pmcid}/"))
     if src.doi:
         out.append((f"doi:{src.doi}", "https://doi.org/" + quote(src.doi, safe="/:;()._-")))
-    if src.registry:
-        out.append((src.registry, f"https://clinicaltrials.gov/study/{src.registry}"))
+    url = registry_url(registries, src.registry) if src.registry else None
+    if url:
+        out.append((src.registry, url))
     if src.url:
         out.append(("Web page", src.url))
     return out
 
 
-def reference_html(src: Source) -> Markup:
+def reference_html(src: Source, registries: Sequence[Registry] = ()) -> Markup:
     """The full reference of a source as escaped HTML (without the surrounding <li>)."""
     parts = []
     if src.authors:
@@ -52,7 +66,7 @@ def reference_html(src: Source) -> Markup:
     if pub:
         parts.append(pub + ".")
     rel = "noopener" if src.evidence else "nofollow noopener"
-    links = " · ".join(f'<a href="{escape(url)}" rel="{rel}">{escape(label)}</a>' for label, url in locator_links(src))
+    links = " · ".join(f'<a href="{escape(url)}" rel="{rel}">{escape(label)}</a>' for label, url in locator_links(src, registries))
     if links:
         parts.append(f'<span class="locators">{links}</span>')
     if src.located == "title-only":
@@ -74,8 +88,10 @@ def attribute_text(text: str) -> str:
 class References:
     """Numbers the sources cited on one page, in order of first citation."""
 
-    def __init__(self, sources: dict, page_src: str, directory_urls: bool = True):
+    def __init__(self, sources: dict, page_src: str, directory_urls: bool = True,
+                 registries: Sequence[Registry] = ()):
         self.sources, self.page_src, self.directory_urls = sources, page_src, directory_urls
+        self.registries = tuple(registries)
         self.order: list[str] = []
         self._numbers: dict[str, int] = {}
 
@@ -96,6 +112,10 @@ class References:
                        f'{attribute_text(short_label(src))}">[{text}]</a>')
         return Markup("".join(out))
 
+    def reference(self, src: Source) -> Markup:
+        """reference_html with this site's registries."""
+        return reference_html(src, self.registries)
+
     def html(self) -> Markup:
         """The numbered reference list of everything cited on the page so far."""
         if not self.order:
@@ -104,6 +124,6 @@ class References:
         for key in self.order:
             src = self.sources[key]
             page = link(self.page_src, page_path("sources", key), self.directory_urls)
-            items.append(f'<li id="ref-{key}" class="reference">{reference_html(src)} '
+            items.append(f'<li id="ref-{key}" class="reference">{reference_html(src, self.registries)} '
                          f'<a class="source-page" href="{page}">About this source</a></li>')
         return Markup('<ol class="references">\n' + "\n".join(items) + "\n</ol>")

@@ -28,14 +28,20 @@ from evidence_site.derive.aggregates import (
 from evidence_site.derive.history import changes
 from evidence_site.derive.levels import LevelResult, compute, level_rank
 from evidence_site.derive.trials import Trial, resolve_trials, trial_key
-from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.labels import short_label, study_label
+from evidence_site.records.models import Section
 from evidence_site.records.references import Use, citing_records
 from evidence_site.render.links import link, page_path, url_of
 from evidence_site.render.measure_pages import reader_pages
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
-from evidence_site.render.reference_list import References, attribute_text, reference_html
+from evidence_site.render.reference_list import References, attribute_text
 from evidence_site.render.template_globals import GLOBALS, VERDICTS, count_text
+
+# Titles of generated sections a site does not name in evidence/site.yaml (sections:).
+DEFAULT_TITLES = {"topics": "Topics and levels of evidence", "agents": "Agents", "comparisons": "Comparisons",
+                  "claims": "Claims checked", "map": "Evidence map", "studies": "Studies", "sources": "Sources",
+                  "changes": "What changed", "data": "Open data"}
 
 
 @dataclass(frozen=True)
@@ -122,12 +128,25 @@ class Renderer:
         """conclusion id → its computed level (computed when first needed)."""
         return {c.id: compute(self.base, c, self.trials) for t in self.base.topics.values() for c in t.conclusions}
 
+    def has_section(self, key: str) -> bool:
+        """Whether the site has this section's index page: a kind's section only when it has records.
+
+        Asked each time rather than kept, so that under `serve` a page that links to a section
+        depends on that kind's records (the first claim record adds the link to the claims page)."""
+        records = {"topics": "topics", "agents": "agents", "comparisons": "comparisons", "claims": "claims",
+                   "map": "studies", "studies": "studies", "sources": "sources"}.get(key)
+        return records is None or bool(getattr(self.base, records))
+
+    def section(self, key: str) -> Section:
+        return settings_of(self.base).sections.get(key) or Section(title=DEFAULT_TITLES[key])
+
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
              meta: dict | None = None, **context: object) -> Page:
-        refs = References(self.base.sources, src, self.directory_urls)
+        refs = References(self.base.sources, src, self.directory_urls, settings_of(self.base).registries)
         html = _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
-            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            has_section=self.has_section, reference=refs.reference,
+            label=lambda key: short_label(self.base.sources[key]),
             study_label=lambda study: study_label(self.base, study), trial_of=self.trial_of, **context)
         record_file = self.base.file_of(*record) if record else None
         if record_file and self.links:
@@ -149,7 +168,8 @@ class Renderer:
         meta: dict = {"tags": list(study.tags)}
         if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
             page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
-            meta.update(citation_meta=citation_meta(source, study), jsonld=study_jsonld(source, study, page_url))
+            meta.update(citation_meta=citation_meta(source, study),
+                        jsonld=study_jsonld(source, study, page_url, settings_of(self.base).registries))
         return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
                          study=study, source=source, scheme=self.base.scheme, trial=self.trial_of(study))
 
@@ -158,8 +178,11 @@ class Renderer:
         return self.page("source.md.j2", page_path("sources", key), src.title, ("sources", key),
                          source=src, uses=self.uses.get(key, []))
 
-    def index(self, kind: str, template: str, title: str, **context: object) -> Page:
-        return self.page(template, page_path(kind), title, **context)
+    def index(self, kind: str, template: str, **context: object) -> Page:
+        """A section's index page, titled and introduced as evidence/site.yaml says."""
+        section = self.section(kind)
+        meta = {"description": section.description} if section.description else None
+        return self.page(template, page_path(kind), section.title, meta=meta, section=section, **context)
 
     def topic(self, key: str) -> Page:
         topic = self.base.topics[key]
@@ -171,8 +194,7 @@ class Renderer:
         topics = sorted(self.base.topics.values(), key=lambda t: (t.order, t.title))
         overview = sorted(((t, c, self.levels[c.id]) for t in topics for c in t.conclusions),
                           key=lambda row: (level_rank(row[2]), row[0].order, row[1].id))
-        return self.index("topics", "topics_index.md.j2", "Topics and levels of evidence",
-                          topics=topics, overview=overview, level_rank=level_rank)
+        return self.index("topics", "topics_index.md.j2", topics=topics, overview=overview, level_rank=level_rank)
 
     def agent(self, key: str) -> Page:
         agent = self.base.agents[key]
@@ -219,8 +241,7 @@ class Renderer:
         for claim in claims:
             groups.setdefault(claim.claimed_in, []).append(claim)
         counts = [(v, sum(1 for c in claims if c.verdict == v)) for v in VERDICTS]
-        return self.index("claims", "claims_index.md.j2", "Claims checked",
-                          groups=sorted(groups.items()), verdict_counts=[c for c in counts if c[1]])
+        return self.index("claims", "claims_index.md.j2", groups=sorted(groups.items()), verdict_counts=[c for c in counts if c[1]])
 
     def evidence_map(self) -> Page:
         outcomes = outcomes_in_order(self.base)
@@ -233,19 +254,22 @@ class Renderer:
                 cells.append({"outcome": outcome.name, "result": result, "studies": relevant})
             agent = row_id[len("agent-"):] if row_id.startswith("agent-") else None
             rows.append({"label": label, "agent": agent, "cells": cells})
-        return self.page("evidence_map.md.j2", page_path("map"), "Evidence map", None, {"hide": ["toc", "navigation"]},
-                         outcomes=outcomes, rows=rows)
+        section = self.section("map")
+        meta = {"hide": ["toc", "navigation"], **({"description": section.description} if section.description else {})}
+        return self.page("evidence_map.md.j2", page_path("map"), section.title, None, meta,
+                         section=section, outcomes=outcomes, rows=rows)
 
     def data_index(self) -> Page:
         src = page_path("data")
-        return self.index("data", "data_index.md.j2", "Open data", files=FILES, schema_version=SCHEMA_VERSION,
+        return self.index("data", "data_index.md.j2", files=FILES, schema_version=SCHEMA_VERSION,
                           file_href=lambda path: posixpath.relpath(path, posixpath.dirname(src)))
 
     def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
         """A piece of HTML for a hand-written page, citing into that page's reference list."""
         return _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
-            label=lambda key: short_label(self.base.sources[key]), reference=reference_html,
+            has_section=self.has_section, reference=refs.reference,
+            label=lambda key: short_label(self.base.sources[key]),
             study_label=lambda study: study_label(self.base, study), trial_of=self.trial_of, **context)
 
     def paths(self) -> list[str]:
@@ -266,21 +290,20 @@ class Renderer:
     def _specs(self) -> list[tuple[str, Callable[[], Page]]]:
         """(path, function making the page) for every generated page."""
         def changes_page() -> Page:
-            return self.index("changes", "changes_index.md.j2", "What changed",
+            return self.index("changes", "changes_index.md.j2",
                               entries=changes(self.base, self.history), has_history=bool(self.history))
 
         specs = [(page_path("studies", k), partial(self.study, k)) for k in self.base.studies]
         specs += [(page_path("sources", k), partial(self.source, k)) for k in self.base.sources]
         specs += [(page_path("topics", k), partial(self.topic, k)) for k in self.base.topics]
-        specs += [(page_path("topics"), self.topics_index)]
         specs += [(page_path("agents", k), partial(self.agent, k)) for k in self.base.agents]
-        specs += [(page_path("agents"), partial(self.index, "agents", "agents_index.md.j2", "Vitamin D forms"))]
         specs += [(page_path("comparisons", k), partial(self.comparison, k)) for k in self.base.comparisons]
-        specs += [(page_path("comparisons"), partial(self.index, "comparisons", "comparisons_index.md.j2", "Comparisons")),
-                  (page_path("claims"), self.claims_index), (page_path("map"), self.evidence_map),
-                  (page_path("data"), self.data_index), (page_path("changes"), changes_page),
-                  (page_path("studies"), partial(self.index, "studies", "studies_index.md.j2", "Studies")),
-                  (page_path("sources"), partial(self.index, "sources", "sources_index.md.j2", "Sources"))]
+        indexes = {"topics": self.topics_index, "agents": partial(self.index, "agents", "agents_index.md.j2"),
+                   "comparisons": partial(self.index, "comparisons", "comparisons_index.md.j2"),
+                   "claims": self.claims_index, "map": self.evidence_map, "data": self.data_index,
+                   "changes": changes_page, "studies": partial(self.index, "studies", "studies_index.md.j2"),
+                   "sources": partial(self.index, "sources", "sources_index.md.j2")}
+        specs += [(page_path(key), make) for key, make in indexes.items() if self.has_section(key)]
         specs += reader_pages(self)
         return specs
 
