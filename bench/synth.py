@@ -310,6 +310,11 @@ def _copy_repo_records(evidence: Path) -> dict:
     (evidence / "sources").mkdir()
     for key in scheme.get("sources", []):  # the scheme cites where it comes from: copy that source too
         shutil.copy(REPO_EVIDENCE / "sources" / f"{key}.yaml", evidence / "sources")
+    # The real project's trial registries (its section titles are its own): the synthetic trials
+    # have ids of the ClinicalTrials.gov form.
+    settings = yaml.safe_load((REPO_EVIDENCE / "site.yaml").read_text(encoding="utf-8"))
+    (evidence / "site.yaml").write_text(yaml.safe_dump({"id": "site", "registries": settings["registries"]},
+                                                       sort_keys=False), encoding="utf-8")
     outcomes = {}
     for path in sorted((evidence / "outcomes").glob("*.yaml")):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -17,7 +17,7 @@
     return data.units.filter(function (u) { return u !== unit; });
   }
 
-  /* "24.8 ng/mL" for every other unit of the measure, joined with "or". */
+  /* The value in every other unit of the measure ("12 U or 34 V"). */
   function inOthers(value, unit, data) {
     return others(unit, data).map(function (u) { return show(convert(value, unit, u, data)) + " " + u; }).join(" or ");
   }
