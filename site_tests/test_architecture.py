@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
+import tokenize
 from pathlib import Path
 
 from conftest import ROOT
@@ -82,6 +84,32 @@ def test_no_python_file_or_template_names_the_quality_scale():
     """The quality scale (its name, maximum and threshold) is data in the level scheme."""
     for path in list(HOOKS.rglob("*.py")) + list(HOOKS.rglob("*.j2")):
         assert "pedro" not in path.read_text(encoding="utf-8").lower(), f"{path}: the scale's name belongs in evidence/"
+
+
+# Words of the main site's subject. Comments may use them to explain an example; code,
+# docstrings and templates may not, so a second site on another subject says none of them.
+DOMAIN_WORDS = re.compile(r"vitamin|25\(OH\)D|nmol|ng/mL|calcidol|calciferol|calcitriol|ms-trials|clinicaltrials|multiple sclerosis",
+                          re.I)
+DOMAIN_CAPS = re.compile(r"\bMS\b")  # lower-case 'ms' is milliseconds
+
+
+def _code_text(path: Path) -> str:
+    """A Python file without its comments, or a template as it is."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".py":
+        return text
+    tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+    return " ".join(tok.string for tok in tokens if tok.type != tokenize.COMMENT)
+
+
+def test_no_code_or_template_of_the_core_names_the_subject():
+    core = HOOKS / "evidence_site"
+    found = []
+    for path in sorted(list(core.rglob("*.py")) + list(core.rglob("*.j2")) + list(core.rglob("*.yaml"))):
+        text = _code_text(path)
+        found += [f"{path.relative_to(ROOT)}: {m.group(0)}" for regex in (DOMAIN_WORDS, DOMAIN_CAPS)
+                  for m in regex.finditer(text)]
+    assert not found, "domain words belong in evidence/ or mkdocs.yml:\n" + "\n".join(found)
 
 
 def test_committed_json_schemas_are_up_to_date():

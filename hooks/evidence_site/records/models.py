@@ -57,7 +57,7 @@ class Source(Record, Reviewed):
 
     kind: SourceKind
     label: Optional[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
-        None, description="Short name for lists, e.g. 'MS Best Practice: Bone Health'; default 'Surname Year'")
+        None, description="Short name for lists, e.g. 'Society guideline 2020'; default 'Surname Year'")
     authors: list[ShortText] = Field(default_factory=list, description="'Surname Initials', in order; end with 'et al.' if incomplete")
     title: Text
     container: Optional[ShortText] = Field(None, description="Journal, publisher or site")

@@ -1,6 +1,6 @@
 """Glossary tooltips: abbreviations from evidence/glossary.yaml become <abbr title="...">.
 
-Hand-written pages get Markdown abbreviation definitions (`*[MS]: Multiple sclerosis`) that the
+Hand-written pages get Markdown abbreviation definitions (`*[RCT]: Randomised controlled trial`) that the
 `abbr` extension applies. Generated pages are raw HTML blocks the extension never sees, so
 their finished HTML is rewritten here: whole-word occurrences in text nodes are wrapped, never
 inside a tag's attributes, a link, code, a script, an existing <abbr> or an SVG figure.

@@ -221,7 +221,7 @@ class Renderer:
             note = Markup(f'<br><span class="property-note">Note: {escape(prop.note)}</span>') if prop.note else ""
             return {"agent": agent.name, "html": Markup(escape(prop.text)) + note, "sources": list(prop.sources)}
         studies = agent_studies(self.base, agent.id)
-        more = link(src, page_path("agents", agent.id), self.directory_urls, "studies-in-ms")
+        more = link(src, page_path("agents", agent.id), self.directory_urls, "agent-studies")
         if row.computed == "trials":
             count = trial_count(self.base, studies, agent.id, self.trials)
             if not count.trials and not count.observational:
