@@ -189,7 +189,7 @@ KEEP = {"id", "source", "sources", "details_sources", "trial", "design", "outcom
         "agent", "agents", "studies", "kind", "direction", "pmid", "pmcid", "doi", "url", "registry", "verified",
         "aliases", "reviewed", "tier", "designs", "score", "quality", "min_trials",
         "year", "n_initial", "n_final", "order", "scored", "claimed_in", "verdict", "status", "unit", "property",
-        "computed"}
+        "computed", "measure", "pattern", "example"}
 
 
 def payload_for(counter: list[int], limit: int) -> str:

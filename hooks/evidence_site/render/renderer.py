@@ -87,8 +87,10 @@ def render_partial(name: str, **context: object) -> str:
 def front_matter(title: str, **extra: object) -> str:
     """YAML front matter written as JSON values, so no record text can break out of it."""
     lines = [f"title: {json.dumps(escape(title))}"]
-    # Material prints the title and tags into the page unescaped: escape them here.
-    lines += [f"{key}: {json.dumps(_escaped(value) if key == 'tags' else value)}" for key, value in extra.items() if value]
+    # Material prints the title, tags and description into the page unescaped: escape them here
+    # (a description can come from a record: a measure's checker, a section in evidence/site.yaml).
+    lines += [f"{key}: {json.dumps(_escaped(value) if key in ('tags', 'description') else value)}"
+              for key, value in extra.items() if value]
     return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
