@@ -114,3 +114,39 @@ def test_bad_bands_are_errors(tmp_path, bands, message):
         load_base(evidence)
     assert any(message in str(e) and str(e).startswith("evidence/thresholds/set-a.yaml:") for e in failed.value.errors), \
         [str(e) for e in failed.value.errors]
+
+
+def test_each_measure_has_its_own_checker_and_figures_section(mini_site):
+    """The first measure (by order) keeps checker/; another gets checker/<id>/ and its own bands."""
+    mini_site.write("evidence/measures/grip.yaml", """id: grip
+name: Grip strength
+abbreviation: GS
+order: 200
+units:
+  - {unit: kg, factor: 1, plausible_max: 100}
+  - {unit: lb, factor: 0.4536, plausible_max: 220}
+  - {unit: N, factor: 0.10197, plausible_max: 980}
+plausible:
+  text: A fixture limit.
+sources: [paper-a]
+""")
+    mini_site.write("evidence/thresholds/grip-bands.yaml", """id: grip-bands
+authority: Grip authority
+status: current
+measure: grip
+unit: kg
+summary: {text: Fixture grip bands., sources: [guideline-a]}
+bands:
+  - {label: Weak, upper: 20, sources: [guideline-a]}
+  - {label: Strong, lower: 20, sources: [guideline-a]}
+""")
+    result = mini_site.build()
+    assert result.returncode == 0, result.stderr
+    first, second = embedded(mini_site.html("checker/index.html")), embedded(mini_site.html("checker/grip/index.html"))
+    assert first["units"] == ["nmol/L", "ng/mL"] and "grip-bands" not in [s["id"] for s in first["sets"]]
+    assert second["units"] == ["kg", "lb", "N"] and [s["id"] for s in second["sets"]] == ["grip-bands"]
+    grip = mini_site.html("checker/grip/index.html")
+    assert "1 lb = 0.4536 kg; 1 N = 0.102 kg" in grip and "Range (lb)" in grip and "Range (N)" in grip
+    assert "44.1 lb and above" in grip  # 20 kg in pounds, in the static table
+    figures = mini_site.html("figures/index.html")
+    assert 'id="arms-level"' in figures and 'id="no-arm-results-grip"' in figures

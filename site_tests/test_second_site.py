@@ -14,6 +14,7 @@ import shutil
 
 import pytest
 
+from browser_support import Served, browser  # noqa: F401  (a pytest fixture)
 from conftest import FIXTURES, ROOT, FixtureSite
 
 KNEE = FIXTURES / "knee"
@@ -98,3 +99,24 @@ def test_the_checker_and_figures_are_made_from_the_measure_record(knee_site):
 def test_registry_ids_link_to_the_register_the_site_declares(knee_site):
     source = knee_site.html("sources/trial-alpha/index.html")
     assert '<a href="https://example.org/register/FTR-0001" rel="noopener">FTR-0001</a>' in source
+
+
+def test_the_checker_script_converts_with_the_measures_own_units(knee_site, browser):
+    """The same script as the main site's checker, reading feet and metres from the page's data."""
+    served = Served(knee_site.root / "site")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(served.url + "checker/")
+        page.fill("#checker-value", "1000")
+        page.check("input[name=unit][value='ft']")
+        page.click("#checker button[type=submit]")
+        assert page.inner_text("#checker-result .checker-converted") == "1000 ft is 304.8 m."
+        assert page.get_attribute("#checker-result [data-set='delta-bands'] .checker-band", "data-band") == "Moderate"
+        page.fill("#checker-value", "4000")
+        page.click("#checker button[type=submit]")
+        assert ("4000 ft is higher than any plausible 6MWD level: this checker accepts up to 3300 ft (1000 m)."
+                in page.inner_text("#checker-result .checker-error"))
+    finally:
+        context.close()
+        served.stop()
