@@ -69,7 +69,7 @@ def registry_problems(base: EvidenceBase) -> list[EvidenceError]:
     if out:
         return out
     for key, src in base.sources.items():
-        if src.registry and registry_of(usable, src.registry) is None:
+        if src.registry and not any(r.matches(src.registry) for r in usable):
             file, line = base.where("sources", key, ("registry",))
             if usable:
                 names = " or ".join(r.name for r in usable)
@@ -89,15 +89,4 @@ def _registry_problem(registry: Registry) -> str | None:
         return f"'{registry.pattern}' is not a regular expression ({exc.msg})"
     if not pattern.fullmatch(registry.example):
         return f"the example '{registry.example}' does not match '{registry.pattern}'"
-    return None
-
-
-def registry_of(registries, registry_id: str) -> Registry | None:
-    """The first declared registry whose pattern matches the whole id."""
-    for registry in registries:
-        try:
-            if re.fullmatch(registry.pattern, registry_id):
-                return registry
-        except re.error:
-            continue
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Annotated, Literal, Optional
+from urllib.parse import quote
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
 
@@ -439,6 +440,17 @@ class Registry(BaseModel):
     example: Annotated[str, Field(min_length=1, max_length=60, description="One real id, for error messages")]
     url: Annotated[str, Field(pattern=r"^https://[^\s<>\"]*\{id\}[^\s<>\"]*$", max_length=300)] = Field(
         description="Link to the registry's record, with {id} where the id goes")
+
+    def matches(self, registry_id: str) -> bool:
+        """Whether the whole id is one of this registry's (a broken pattern matches nothing: the
+        check reports it)."""
+        try:
+            return re.fullmatch(self.pattern, registry_id) is not None
+        except re.error:
+            return False
+
+    def link(self, registry_id: str) -> str:
+        return self.url.replace("{id}", quote(registry_id, safe=""))
 
 
 class SiteSettings(Record):

@@ -7,7 +7,6 @@ source's own page, which lists everything on the site that cites it.
 from __future__ import annotations
 
 from html import escape
-import re
 from typing import Iterable, Sequence
 from urllib.parse import quote
 
@@ -20,13 +19,7 @@ from evidence_site.render.links import link, page_path
 
 def registry_url(registries: Sequence[Registry], registry_id: str) -> str | None:
     """The record of an id in the first declared registry whose pattern matches it in full."""
-    for registry in registries:
-        try:
-            if re.fullmatch(registry.pattern, registry_id):
-                return registry.url.replace("{id}", quote(registry_id, safe=""))
-        except re.error:
-            continue  # reported by the registry check; never reached in a checked base
-    return None
+    return next((r.link(registry_id) for r in registries if r.matches(registry_id)), None)
 
 
 def locator_links(src: Source, registries: Sequence[Registry] = ()) -> list[tuple[str, str]]:
