@@ -396,3 +396,22 @@ def test_reference_checks_reused_for_unchanged_records_still_see_a_removed_targe
         site.build(tmp_path / "evidence", session=serve)
     source.write_text(text, encoding="utf-8")
     site.build(tmp_path / "evidence", session=serve)
+
+
+def test_the_first_record_of_a_section_adds_its_page_and_the_links_to_it_under_serve(tmp_path, trusted):
+    """Sections exist only with records: a rebuild that adds the first claim adds the claims page,
+    and pages that link to sections (the comparisons) are rendered again, not kept without the link."""
+    evidence = tmp_path / "evidence"
+    shutil.copytree(FIXTURES / "mini/evidence", evidence)
+    claim = evidence / "claims/blog-activation.yaml"
+    text = claim.read_text(encoding="utf-8")
+    claim.unlink()
+    serve = ServeSession()
+    built = site.build(evidence, session=serve)
+    assert "claims/index.md" not in built.pages and "claims/" not in built.pages["comparisons/forms.md"].markdown
+    claim.write_text(text, encoding="utf-8")
+    built = site.build(evidence, session=serve)
+    full = render_site(_afresh(built.base))
+    assert built.pages.keys() == full.keys() and "claims/index.md" in built.pages
+    assert [src for src in full if built.pages[src] != full[src]] == []
+    assert 'href="../../claims/"' in built.pages["comparisons/forms.md"].markdown
