@@ -20,7 +20,7 @@ from conftest import FIXTURES, ROOT, FixtureSite
 KNEE = FIXTURES / "knee"
 # Words of the main site's subject; none may reach a page of the second site.
 MAIN_SITE_WORDS = re.compile(r"vitamin|calcidol|calciferol|calcitriol|nmol|ng/mL|25\(OH\)D|\bMS\b|multiple sclerosis"
-                             r"|clinicaltrials|NCT[0-9]", re.I)
+                             r"|clinicaltrials|NCT[0-9]|pedro|scire", re.I)
 # "MS" is a word only in capitals; lower-case 'ms' is milliseconds in the theme's own scripts.
 CASE_SENSITIVE = re.compile(r"\bMS\b")
 
