@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         new.add_argument(f"--{field}", help=f"the source's {field} as the primary record gives it, e.g. {example}")
     review = sub.add_parser("review", help="after re-reading a topic's statements, record the computed evidence "
                                            "they were written for (written_for)")
-    review.add_argument("topic", help="the topic's id, e.g. vitamin-d-and-bone")
+    review.add_argument("topic", help="the topic's id: its file name in evidence/topics/ without .yaml")
     review.add_argument("--conclusion", help="review only this conclusion")
     sub.add_parser("schema", help="regenerate the JSON Schemas in evidence/_schemas/")
     verify = sub.add_parser("verify-site", help="check every claim in a built site cites a reference with a locator")
