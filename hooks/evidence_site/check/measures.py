@@ -73,9 +73,10 @@ def registry_problems(base: EvidenceBase) -> list[EvidenceError]:
             file, line = base.where("sources", key, ("registry",))
             if usable:
                 names = " or ".join(r.name for r in usable)
-                examples = ", ".join(f"'{r.example}'" for r in usable)
-                out.append(EvidenceError(file, line, "registry", f"'{src.registry}' is not a {names} id",
-                                         f"e.g. {examples}"))
+                upper = src.registry.upper()
+                hint = (f"write it as the registry does: '{upper}'" if any(r.matches(upper) for r in usable)
+                        else "e.g. " + ", ".join(f"'{r.example}'" for r in usable))
+                out.append(EvidenceError(file, line, "registry", f"'{src.registry}' is not a {names} id", hint))
             else:
                 out.append(EvidenceError(file, line, "registry", f"'{src.registry}' is of no declared trial registry",
                                          "declare its registry under 'registries' in evidence/site.yaml"))

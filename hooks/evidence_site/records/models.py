@@ -297,7 +297,7 @@ class Explained(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     text: Text
-    sources: list[Key] = Field(default_factory=list)
+    sources: list[Key] = Field(default_factory=list, description="Sources that give the number, if any does")
 
 
 class CheckerText(BaseModel):
