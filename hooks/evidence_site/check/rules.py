@@ -85,8 +85,8 @@ def _unknown(ref: str, target: str, targets: dict, failed: dict) -> tuple[str, s
 
 
 def _suggest(ref: str, target: str, targets: dict) -> str:
-    """The closest id; else the record whose name or other name the id spells ('vitamin-d3' →
-    the agent also known as vitamin D3); else the ids themselves, or where to find them."""
+    """The closest id; else the record whose name or other name the id spells ('form-b3' → the
+    agent also known as Form B3); else the ids themselves, or where to find them."""
     ids = targets[target]
     by_name = targets["names"].get(target, {})
     hint = did_you_mean(ref, ids)

@@ -14,10 +14,12 @@ import json
 import re
 from pathlib import Path
 
+import yaml
+
 from evidence_site.errors import EvidenceError
 from evidence_site.records.json_schema import schema_header
 from evidence_site.records.kinds import SCAFFOLDS
-from evidence_site.records.models import ID_PATTERN, REGISTRY_ID
+from evidence_site.records.models import ID_PATTERN, REGISTRY_ID, Registry
 
 # Identifier → (canonical form of what an editor may paste, pattern it must then match, example).
 IDENTIFIERS = {
@@ -63,7 +65,8 @@ def _new_study(evidence_dir: Path, key: str, day: str, given: dict[str, str]) ->
         has_source = True
     registry = given.get("registry") or _registry_of(evidence_dir, key)
     if registry and not (evidence_dir / "sources" / f"{registry.lower()}.yaml").exists():
-        written.append(_write(evidence_dir, "source", registry.lower(), _registry_text(registry, day)))
+        written.append(_write(evidence_dir, "source", registry.lower(),
+                              _registry_text(registry, day, _registry_name(evidence_dir, registry))))
     text = _template("study").format(header=schema_header("studies"), id=key, today=day,
                                      source=key if has_source else "TODO-source-id",
                                      trial=registry.lower() if registry else "TODO-trial-key")
@@ -80,21 +83,35 @@ def _source_text(kind: str, key: str, day: str, given: dict[str, str]) -> str:
     return text
 
 
-def _registry_text(registry: str, day: str) -> str:
+def _registry_text(registry: str, day: str, name: str) -> str:
     """The registry record as a source: the study's trial key then shows as the registry id."""
     return "\n".join([
-        schema_header("sources"), f"id: {registry.lower()}", "kind: registry", f"label: ClinicalTrials.gov {registry}",
+        schema_header("sources"), f"id: {registry.lower()}", "kind: registry", f"label: {name} {registry}",
         "title: TODO                         # the trial's title as the registry gives it",
-        "container: ClinicalTrials.gov", f"registry: {registry}   # given to `new`: check it on the registry",
+        f"container: {name}", f"registry: {registry}   # given to `new`: check it on the registry",
         "verified: []                        # add registry once you have opened the record",
-        "checked_against: TODO               # e.g. ClinicalTrials.gov record " + registry,
+        f"checked_against: TODO               # e.g. {name} record {registry}",
         f"reviewed: {day}", ""])
+
+
+def _registry_name(evidence_dir: Path, registry: str) -> str:
+    """The name of the registry the site declares for the id (evidence/site.yaml), read without
+    validating the file; check reports an id of no declared registry."""
+    path = evidence_dir / "site.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+    for entry in (data or {}).get("registries") or []:
+        try:
+            if isinstance(entry, dict) and Registry.model_validate(entry).matches(registry):
+                return entry["name"]
+        except ValueError:
+            continue
+    return "TODO registry name"
 
 
 def _registry_of(evidence_dir: Path, key: str) -> str | None:
     """The registry id of the study's source record, read without validating it."""
     path = evidence_dir / "sources" / f"{key}.yaml"
-    found = re.search(r"(?m)^registry:\s*['\"]?(NCT[0-9]{8})", path.read_text(encoding="utf-8")) if path.exists() else None
+    found = re.search(r"(?m)^registry:\s*['\"]?([A-Za-z0-9][A-Za-z0-9._-]*)", path.read_text(encoding="utf-8")) if path.exists() else None
     return found.group(1) if found else None
 
 
