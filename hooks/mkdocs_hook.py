@@ -96,6 +96,10 @@ class SiteBuilder:
             return self.last_good
         import tempfile
 
+        # Before any good build there are no generated pages: the nav keeps only the hand-written
+        # ones, or a strict config would stop at the missing sections instead of showing the banner.
+        config.nav = _written_only(config.nav, Path(config.docs_dir))
+        _links_not_checked(config)
         with tempfile.TemporaryDirectory() as empty:
             return pipeline.build(Path(empty), None, directory_urls=config.use_directory_urls)
 
@@ -329,3 +333,28 @@ def _links(config: MkDocsConfig) -> SiteLinks | None:
 
 def _docs_rel(config: MkDocsConfig) -> str:
     return os.path.relpath(config.docs_dir, _root(config)).replace(os.sep, "/")
+
+
+def _written_only(nav: object, docs_dir: Path) -> object:
+    """The nav configuration without entries whose page is not a file under docs_dir (links stay)."""
+    if isinstance(nav, list):
+        kept = [_written_only(item, docs_dir) for item in nav]
+        return [item for item in kept if item not in (None, [], {})]
+    if isinstance(nav, dict):
+        kept = {title: _written_only(value, docs_dir) for title, value in nav.items()}
+        return {title: value for title, value in kept.items() if value not in (None, [], {})} or None
+    if isinstance(nav, str) and "://" not in nav:
+        return nav if (docs_dir / nav).is_file() else None
+    return nav
+
+
+
+def _links_not_checked(config: MkDocsConfig) -> None:
+    """Links to the missing generated pages are reported as info, not as warnings that a strict
+    config counts (MkDocs reads these levels after on_config, so setting them here takes effect)."""
+    import logging
+
+    for group in (config.validation.nav, config.validation.links):
+        for name in list(group):
+            if isinstance(group[name], int) and group[name] > logging.INFO:
+                group[name] = logging.INFO

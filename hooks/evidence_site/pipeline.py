@@ -16,17 +16,17 @@ from typing import Callable
 import evidence_site.load.parse_cache as diskcache
 from evidence_site.check.aliases import alias_problems
 from evidence_site.check.content import check_content, cited_keys, content_pages, page_title
+from evidence_site.check.files import folder_itself
 from evidence_site.check.reviews import review_warnings
 from evidence_site.check.rules import check
 from evidence_site.derive.history import read_history
 from evidence_site.derive.statements import statement_problems
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
-from evidence_site.check.files import folder_itself
-from evidence_site.render import sanitize
 from evidence_site.export.redirects import redirect_files
 from evidence_site.load.loader import load_all, unvalidated
 from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble, settings_of
 from evidence_site.records.memo import Memo, gc_paused
+from evidence_site.render import sanitize
 from evidence_site.render.citations import resolve
 from evidence_site.render.claim_marks import mark_claims
 from evidence_site.render.glossary import abbreviate_html, markdown_definitions

@@ -16,8 +16,8 @@ from html.parser import HTMLParser
 
 import yaml
 
-from evidence_site.errors import EvidenceError
 from evidence_site.check.allowlist import TAGS, URL_SCHEMES
+from evidence_site.errors import EvidenceError
 
 _ALLOWED = {tag.lower() for tag in TAGS}
 _ACTIVE_ATTRS = {"style", "srcdoc", "formaction"}

@@ -5,12 +5,11 @@ Nothing here is typed by an editor: add a study record and every number below fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from evidence_site.records.evidence_base import EvidenceBase
 from typing import Mapping
 
 from evidence_site.derive.levels import LevelResult, compute_studies
 from evidence_site.derive.trials import Trial, resolve_trials, trials_of
+from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.models import Study
 
 

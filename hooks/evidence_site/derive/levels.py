@@ -10,10 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from evidence_site.derive.trials import (DEFINITE, Trial, group_papers, resolve_trials, source_label, trial_key,
-                                         trial_name, trials_of)
+from evidence_site.derive.trials import (
+    DEFINITE,
+    Trial,
+    group_papers,
+    resolve_trials,
+    source_label,
+    trial_key,
+    trial_name,
+    trials_of,
+)
 from evidence_site.records.evidence_base import EvidenceBase
-from evidence_site.records.models import Conclusion, Level, LevelScheme, Study, Tier
+from evidence_site.records.models import Conclusion, Level, Study, Tier
 
 __all__ = ["LevelResult", "compute", "compute_studies", "stale", "level_rank", "best_direction", "trial_name",
            "trial_key", "Trial"]

@@ -7,13 +7,13 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from evidence_site.editing.new_record import IDENTIFIERS, new_record
-from evidence_site.errors import EvidenceCheckFailed, EvidenceError
-from evidence_site.editing.review import review_topic
-from evidence_site.pipeline import check_project, load_base
 from evidence_site.check.config import read_options
 from evidence_site.check.reviews import review_warnings
 from evidence_site.derive.history import read_history
+from evidence_site.editing.new_record import IDENTIFIERS, new_record
+from evidence_site.editing.review import review_topic
+from evidence_site.errors import EvidenceCheckFailed, EvidenceError
+from evidence_site.pipeline import check_project, load_base
 from evidence_site.records.json_schema import write_schemas
 from evidence_site.records.kinds import SCAFFOLDS
 from evidence_site.verify.claims import verify_site

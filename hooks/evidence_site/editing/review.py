@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evidence_site.derive.statements import describe
 from evidence_site.derive.levels import compute, stale
+from evidence_site.derive.statements import describe
 from evidence_site.derive.trials import resolve_trials
 from evidence_site.errors import EvidenceError, did_you_mean
 from evidence_site.records.evidence_base import EvidenceBase

@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 
+from evidence_site.derive.trials import trial_key
 from evidence_site.load.parse_cache import cache_dir
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.labels import short_label
 from evidence_site.records.models import Measure, ThresholdSet
-from evidence_site.derive.trials import trial_key
 from evidence_site.render.checker import canonical, convert, ordered_bands, ordered_measures, ordered_sets, range_text
 
 FG = "#010203"  # sentinel: becomes currentColor
