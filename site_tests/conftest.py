@@ -1,9 +1,12 @@
-"""Shared fixtures: the core on sys.path, and a small site built in a temporary folder."""
+"""Shared fixtures and helpers for every room of site_tests/ (load/, check/, ..., browser/, real_site/):
+the core on sys.path, the build environment, a small site built in a temporary folder, the
+editors' command, a free port, and the browser fixtures (loaded as a plugin from browser_support)."""
 from __future__ import annotations
 
 import atexit
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +21,35 @@ os.environ["EVIDENCE_SITE_CACHE"] = tempfile.mkdtemp(prefix="evidence-site-test-
 atexit.register(shutil.rmtree, os.environ["EVIDENCE_SITE_CACHE"], True)
 sys.path.insert(0, str(ROOT / "hooks"))
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+# Every build and command a test starts: no MkDocs 2 notice, reproducible dates.
+BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+pytest_plugins = ["browser_support"]  # the browser, served sites and axe-core, for browser/ tests
+
+
+def run_cli(project: Path, *args: str, timeout: int = 120) -> subprocess.CompletedProcess:
+    """`python -m evidence_site ARGS` in project, as an editor runs it."""
+    env = {**BUILD_ENV, "PYTHONPATH": str(ROOT / "hooks")}
+    return subprocess.run([sys.executable, "-m", "evidence_site", *args], cwd=project, env=env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def assert_build_fails_with(site: "FixtureSite", *lines: str) -> subprocess.CompletedProcess:
+    """A strict build of site fails, prints each line, shows no traceback and leaves no site/."""
+    result = site.build()
+    assert result.returncode != 0, result.stderr
+    for line in lines:
+        assert line in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert not (site.root / "site").exists(), "a failed build must not leave a site behind"
+    return result
 
 CONFIG = """site_name: Fixture site
 site_url: https://example.org/
@@ -80,9 +112,8 @@ class FixtureSite:
         return (self.root / rel).read_text(encoding="utf-8")
 
     def build(self) -> subprocess.CompletedProcess:
-        env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
         return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml")],
-                              cwd=self.root, env=env, capture_output=True, text=True, timeout=300)
+                              cwd=self.root, env=BUILD_ENV, capture_output=True, text=True, timeout=300)
 
     def html(self, rel: str) -> str:
         return (self.root / "site" / rel).read_text(encoding="utf-8")
@@ -101,8 +132,7 @@ def mini_site(tmp_path: Path) -> FixtureSite:
 def real_site(tmp_path_factory) -> Path:
     """The repository's own site, built once per test session into a temporary folder."""
     out = tmp_path_factory.mktemp("real") / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+                            cwd=ROOT, env=BUILD_ENV, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     return out

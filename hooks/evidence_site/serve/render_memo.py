@@ -10,7 +10,7 @@ unchanged ones). Any other read of the base (an attribute this proxy does not kn
 follow is re-rendered after every change rather than shown stale.
 
 The renderer is used as it is: a subclass (_MemoRenderer) overrides only `page`, which renders
-one page, and `make_pages`, which may keep an earlier page. site_tests/test_bench.py checks
+one page, and `make_pages`, which may keep an earlier page. site_tests/serve/test_bench.py checks
 that after edits of every kind the reused pages equal a full render.
 """
 from __future__ import annotations

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import axe_violations, browser, describe, mini_built, mini_server, need, real_server  # noqa: F401
+from browser_support import axe_violations, describe, need
 from conftest import ROOT
 from evidence_site.pipeline import load_base
 

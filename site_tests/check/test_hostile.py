@@ -27,7 +27,7 @@ from typing import Callable
 import pytest
 from pydantic import BaseModel
 
-from conftest import CONFIG, FIXTURES, ROOT
+from conftest import BUILD_ENV, CONFIG, FIXTURES, HOSTILE, ROOT
 from evidence_site.check.config import read_options
 from evidence_site.errors import EvidenceCheckFailed
 from evidence_site.load.yaml_file import MAX_BYTES
@@ -37,8 +37,7 @@ from evidence_site.records.kinds import SINGLE_FILES
 from evidence_site.records.models import ID_PATTERN, Design, Tier
 from evidence_site.records.references import REFERENCES
 
-HOSTILE = Path(__file__).resolve().parent / "hostile"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+ENV = BUILD_ENV
 
 
 @dataclass(frozen=True)
@@ -205,7 +204,7 @@ def runs(tmp_path_factory) -> dict[str, Runs]:
     jobs = [{"module": module, "args": args, "cwd": str(project),
              "stdout": str(base / f"{project.name}.{module}.out"), "stderr": str(base / f"{project.name}.{module}.err")}
             for project in projects for module, args in (CLI_ARGS, BUILD_ARGS)]
-    done = subprocess.run([sys.executable, str(Path(__file__).with_name("forkrun.py"))], input=json.dumps(jobs),
+    done = subprocess.run([sys.executable, str(ROOT / "site_tests" / "forkrun.py")], input=json.dumps(jobs),
                           env=ENV, capture_output=True, text=True, timeout=600, check=True)
     statuses = iter(zip(json.loads(done.stdout), jobs, strict=True))
 

@@ -14,7 +14,7 @@ import pytest
 
 import evidence_site.pipeline as site
 import evidence_site.verify.links as linkcheck
-from conftest import ROOT
+from conftest import BUILD_ENV, ROOT
 from evidence_site.records.kinds import PAGED as PAGED_KINDS
 from evidence_site.render.links import page_path, url_of
 from nuchecker import validate
@@ -189,7 +189,7 @@ def test_two_builds_are_byte_identical(real_site, tmp_path, capsys):
     (Same checkout, not a copy: the changes page reads the records' last commits from git, so git
     history is an input; a copy without .git, or a shallow clone, rightly gives another page.)
     """
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+    env = BUILD_ENV
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "again" / "site")],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr

@@ -16,21 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, free_port, run_cli
 from evidence_site.records.models import Study
-
-CLI = [sys.executable, "-m", "evidence_site"]
-
-
-def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "hooks")}
-    return subprocess.run(CLI + list(args), cwd=project, env=env, capture_output=True, text=True, timeout=120)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fetch(url: str) -> str | None:

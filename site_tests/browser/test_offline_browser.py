@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import browser, real_server  # noqa: F401
 from conftest import ROOT
 from evidence_site.pipeline import load_base
 

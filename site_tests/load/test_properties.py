@@ -4,7 +4,7 @@ single line naming the file it came from. Never a traceback, never a hang.
 
 In CI (CI=true) the examples are derandomized so a run is repeatable; locally each run explores
 new ones (failures are kept in .hypothesis/ and replayed first). For a long hunt:
-HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest site_tests/test_properties.py
+HYPOTHESIS_PROFILE=thorough .venv/bin/python -m pytest site_tests/load/test_properties.py
 """
 from __future__ import annotations
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import browser, mini_built, mini_server, real_server  # noqa: F401
 from conftest import FIXTURES, ROOT
 from evidence_site.pipeline import load_base
 from evidence_site.render.checker import band_of, convert, other_units

@@ -14,7 +14,7 @@ import shutil
 
 import pytest
 
-from browser_support import Served, browser  # noqa: F401  (a pytest fixture)
+from browser_support import Served
 from conftest import FIXTURES, ROOT, FixtureSite
 
 KNEE = FIXTURES / "knee"

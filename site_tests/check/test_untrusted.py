@@ -25,7 +25,7 @@ import markdown
 import pytest
 import rispy
 
-from conftest import CONFIG, FIXTURES, ROOT, FixtureSite
+from conftest import BUILD_ENV, CONFIG, FIXTURES, ROOT, FixtureSite
 from evidence_site.check.content import cited_keys, lint_page
 from evidence_site.check.reviews import review_warnings
 from evidence_site.editing import cli
@@ -35,7 +35,7 @@ from evidence_site.pipeline import load_base
 from evidence_site.render.sanitize import clean
 from evidence_site.verify import links as linkcheck
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600",
+ENV = {**BUILD_ENV,
        "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
        "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org"}
 
