@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
+from evidence_site.load.yaml_file import utf8_text
 
 MAX_PAGE_BYTES = 1_000_000
 
@@ -61,13 +62,7 @@ def read_page(path: Path, show: str) -> str:
     raw = path.read_bytes()[: MAX_PAGE_BYTES + 1]
     if len(raw) > MAX_PAGE_BYTES:
         raise EvidenceError(show, 1, "", f"page is more than {MAX_PAGE_BYTES:,} bytes", "split it")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise EvidenceError(show, line, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                            "save the page as UTF-8") from None
-    return text.removeprefix("\ufeff")
+    return utf8_text(raw, show, "page").removeprefix("\ufeff")
 
 
 def docs_pages(docs_dir: Path | None, shown: str) -> dict[str, str]:

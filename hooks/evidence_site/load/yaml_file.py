@@ -123,18 +123,23 @@ def _too_big(file: str, size: int) -> EvidenceError:
                          "split it or remove pasted material")
 
 
+def utf8_text(raw: bytes, file: str, noun: str) -> str:
+    """raw as UTF-8 text, or one line naming the line of the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise EvidenceError(file, line, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
+                            f"save the {noun} as UTF-8") from None
+
+
 def decode(raw: bytes, file: str) -> str:
     """Bytes to text, refusing what would surprise an editor later."""
     if len(raw) > MAX_BYTES:
         raise _too_big(file, len(raw))
     if raw.startswith(b"\xef\xbb\xbf"):
         raise EvidenceError(file, 1, "", "file starts with a byte-order mark", "save it as UTF-8 without BOM")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise EvidenceError(file, line, "", f"byte 0x{raw[exc.start]:02x} is not valid UTF-8",
-                            "save the file as UTF-8") from None
+    text = utf8_text(raw, file, "file")
     if not text.strip():
         raise EvidenceError(file, 1, "", "file is empty", "a record is a YAML mapping of fields")
     return text
