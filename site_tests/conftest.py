@@ -115,6 +115,12 @@ class FixtureSite:
         return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml")],
                               cwd=self.root, env=BUILD_ENV, capture_output=True, text=True, timeout=300)
 
+    def remove_threshold_sets(self) -> None:
+        """The fixture without its threshold sets and the guideline sources only they cite."""
+        shutil.rmtree(self.root / "evidence/thresholds")
+        for name in ("guideline-a", "guideline-b", "guideline-c"):
+            (self.root / f"evidence/sources/{name}.yaml").unlink()
+
     def html(self, rel: str) -> str:
         return (self.root / "site" / rel).read_text(encoding="utf-8")
 

@@ -90,9 +90,7 @@ def test_record_text_in_the_json_is_escaped(mini_site):
 
 
 def test_the_checker_page_builds_with_no_threshold_sets(mini_site):
-    shutil.rmtree(mini_site.root / "evidence/thresholds")
-    for name in ("guideline-a", "guideline-b", "guideline-c"):
-        (mini_site.root / f"evidence/sources/{name}.yaml").unlink()
+    mini_site.remove_threshold_sets()
     result = mini_site.build()
     assert result.returncode == 0, result.stderr
     page = mini_site.html("checker/index.html")

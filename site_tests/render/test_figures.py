@@ -54,9 +54,7 @@ def test_figures_page_has_charts_captions_and_cited_data_tables(mini_site):
 def test_figures_page_without_arm_data_or_thresholds_still_builds(mini_site):
     study = mini_site.read("evidence/studies/paper-a.yaml")
     mini_site.write("evidence/studies/paper-a.yaml", study[:study.index("arm_results:")])
-    shutil.rmtree(mini_site.root / "evidence/thresholds")
-    for name in ("guideline-a", "guideline-b", "guideline-c"):
-        (mini_site.root / f"evidence/sources/{name}.yaml").unlink()
+    mini_site.remove_threshold_sets()
     result = mini_site.build()
     assert result.returncode == 0, result.stderr
     page = mini_site.html("figures/index.html")
