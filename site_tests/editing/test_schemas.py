@@ -74,9 +74,9 @@ def server():
 
 
 NEW_STUDY = """# yaml-language-server: $schema=../_schemas/study.schema.json
-id: camu-2019
-source: camu-2019
-details_sources: [camu-2019]
+id: newtrial-2099
+source: newtrial-2099
+details_sources: [newtrial-2099]
 design: 
 outcomes:
   - 
@@ -85,7 +85,7 @@ outcomes:
 
 def test_the_language_server_completes_design_and_outcomes(server):
     # The file is opened where a record lives, so the relative $schema resolves to the committed schema.
-    path = ROOT / "evidence/studies/camu-2019.yaml"
+    path = ROOT / "evidence/studies/newtrial-2099.yaml"
     assert not path.exists()
     designs = completions_after(server, path, NEW_STUDY, "design: ")
     assert designs == sorted(d.id for d in BASE.scheme.designs) and "rct" in designs
@@ -94,8 +94,8 @@ def test_the_language_server_completes_design_and_outcomes(server):
 
 
 def test_accepting_an_optional_field_inserts_no_null(server):
-    path = ROOT / "evidence/studies/camu-2019.yaml"
-    text = "# yaml-language-server: $schema=../_schemas/study.schema.json\nid: camu-2019\n\n"
+    path = ROOT / "evidence/studies/newtrial-2099.yaml"
+    text = "# yaml-language-server: $schema=../_schemas/study.schema.json\nid: newtrial-2099\n\n"
     items = {item["label"]: item for item in server.completion_items(path, text, 2, 0)}
     assert {"population", "country", "comparator", "trial"} <= items.keys()
     for name in ("population", "country", "comparator", "trial"):
