@@ -111,6 +111,13 @@ def serve(args: list[str]) -> None:
     os.execve(cmd[0], cmd, ENV)
 
 
+def parallel(args: list[str]) -> list[str]:
+    """pytest-xdist over every core (`-n auto`) unless the caller chose: `-n 0` runs in one process,
+    which is what a debugger or `-x` on one failing test wants."""
+    chosen = any(a in ("-n", "--numprocesses", "-p") or a.startswith(("-n", "--numprocesses=")) for a in args)
+    return [] if chosen else ["-n", "auto"]
+
+
 def main(argv: list[str]) -> None:
     command = argv[0] if argv else "help"
     if command not in {"build", "test", "serve", "check", "lighthouse"}:
@@ -130,7 +137,7 @@ def main(argv: list[str]) -> None:
     else:
         ensure_programs("chromium", "java")
         ensure_node_modules()
-        run(PY, "-m", "pytest", *argv[1:])
+        run(PY, "-m", "pytest", *parallel(argv[1:]), *argv[1:])
 
 
 if __name__ == "__main__":
