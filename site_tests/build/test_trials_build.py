@@ -114,4 +114,4 @@ def test_real_site_agent_pages_and_comparison_count_the_same_trials():
             continue
         text = count_text(trial_count(base, studies, key))
         assert text in pages[f"agents/{key}.md"].markdown and text in comparison, (key, text)
-    assert "9 trials with 824 participants and 1 observational study in which 28 people took it" in comparison
+    assert "11 trials with 963 participants and 1 observational study in which 28 people took it" in comparison
