@@ -29,6 +29,7 @@ from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render import sanitize
 from evidence_site.render.citations import resolve
 from evidence_site.render.claim_marks import mark_claims
+from evidence_site.render.csl import reference_style
 from evidence_site.render.glossary import abbreviate_html, markdown_definitions
 from evidence_site.render.links import url_of
 from evidence_site.render.metadata import FILES
@@ -107,7 +108,8 @@ class Built:
 
     def cite_page(self, markdown: str, src: str, shown_file: str) -> str:
         """A hand-written page with its markers expanded and [@key] citations resolved."""
-        refs = References(self.base.sources, src, self.directory_urls, settings_of(self.base).registries)
+        refs = References(self.base.sources, src, reference_style(self.base.memo, settings_of(self.base)),
+                          self.directory_urls)
         markdown = expand_markers(markdown, Renderer(self.base, self.directory_urls), src, refs)
         return resolve(markdown, refs, shown_file)
 

@@ -8,31 +8,27 @@ import json
 import re
 from typing import Any, Iterator
 
+import bibtexparser
 import rispy
 
 from evidence_site.derive.levels import compute
 from evidence_site.derive.trials import resolve_trials
 from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.memo import Memo
-from evidence_site.render.metadata import FILES, SCHEMA_VERSION, real_authors  # noqa: F401  (the files described on the data page)
-from evidence_site.render.reference_list import locator_links
+from evidence_site.render.csl import author_name, csl_item, locator_links
+from evidence_site.render.metadata import FILES, SCHEMA_VERSION  # noqa: F401  (the files described on the data page)
 
-BIB_TYPES = {"journal-article": "article", "review": "misc", "conference-abstract": "inproceedings",
-             "thesis": "phdthesis", "book": "book", "report": "techreport"}
-RIS_TYPES = {"journal-article": "JOUR", "review": "JOUR", "conference-abstract": "ABST", "thesis": "THES",
-             "book": "BOOK", "report": "RPRT", "guideline": "GOVDOC", "drug-label": "GEN", "registry": "DBASE",
-             "web-page": "ELEC", "web-article": "ELEC"}
-CSL_TYPES = {"journal-article": "article-journal", "review": "article-journal", "conference-abstract": "paper-conference",
-             "thesis": "thesis", "book": "book", "report": "report", "guideline": "report", "drug-label": "document",
-             "registry": "dataset", "web-page": "webpage", "web-article": "post-weblog"}
+# The BibTeX and RIS type of each CSL type (csl.CSL_TYPES gives a source's CSL type).
+BIB_TYPES = {"article-journal": "article", "paper-conference": "inproceedings", "thesis": "phdthesis", "book": "book",
+             "report": "techreport"}
+RIS_TYPES = {"article-journal": "JOUR", "paper-conference": "ABST", "thesis": "THES", "book": "BOOK", "report": "RPRT",
+             "document": "GEN", "dataset": "DBASE", "webpage": "ELEC", "post-weblog": "ELEC"}
 
 
-def split_author(name: str) -> dict[str, str]:
-    """'Steffensen LH' → {'family': 'Steffensen', 'given': 'LH'}; organisations stay literal."""
-    family, _, given = name.rpartition(" ")
-    if family and given.isupper() and len(given) <= 4:
-        return {"family": family, "given": given}
-    return {"literal": name}
+def csl_items(base: EvidenceBase) -> list[dict[str, Any]]:
+    """The one CSL-JSON record of every source, in id order: every reference export reads these."""
+    registries = settings_of(base).registries
+    return [csl_item(src, registries) for src in base.sources.values()]
 
 
 def _dump(record: Any) -> dict:
@@ -112,65 +108,67 @@ def findings_csv(base: EvidenceBase) -> str:
 
 def _bib_escape(text: str) -> str:
     text = one_line(text)
-    for char, repl in (("\\", "\\textbackslash{}"), ("{", "\\{"), ("}", "\\}"), ("&", "\\&"), ("%", "\\%"),
+    for char, repl in (("\\", "\x00"), ("{", "\\{"), ("}", "\\}"), ("&", "\\&"), ("%", "\\%"),
                        ("$", "\\$"), ("#", "\\#"), ("_", "\\_")):
-        text = text.replace(char, repl) if char != "\\" else text.replace(char, "\x00")
+        text = text.replace(char, repl)
     return text.replace("\x00", "\\textbackslash{}")
 
 
+def _bib_author(author: dict[str, str]) -> str:
+    """'Family, Given'; an organisation in braces, so BibTeX never splits it into names."""
+    literal = author.get("literal")
+    return "{" + _bib_escape(literal) + "}" if literal else _bib_escape(author_name(author))
+
+
 def bibtex(base: EvidenceBase) -> str:
+    """Every source's CSL record as a BibTeX entry, written by bibtexparser; values are LaTeX-escaped."""
     entries = []
-    for key, src in base.sources.items():
-        fields = [("author", " and ".join(real_authors(src))), ("title", src.title),
-                  ("journal" if src.kind in ("journal-article", "review") else "howpublished", src.container or ""),
-                  ("year", str(src.year or "")), ("volume", src.volume or ""), ("number", src.issue or ""),
-                  ("pages", (src.pages or "").replace("-", "--")), ("doi", src.doi or ""), ("pmid", src.pmid or ""),
-                  ("pmcid", src.pmcid or ""), ("url", src.url or ""), ("note", src.registry or "")]
-        body = ",\n".join(f"  {name} = {{{_bib_escape(value)}}}" for name, value in fields if value)
-        entries.append(f"@{BIB_TYPES.get(src.kind, 'misc')}{{{key},\n{body}\n}}\n")
-    return "\n".join(entries)
+    for item in csl_items(base):
+        article = item["type"] == "article-journal"
+        year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
+        fields = [("title", item["title"]), ("journal" if article else "howpublished", (item.get("container-title") or item.get("publisher"))),
+                  ("year", str(year) if year else None), ("volume", item.get("volume")), ("number", item.get("issue")),
+                  ("pages", item.get("page", "").replace("-", "--")), ("doi", item.get("DOI")),
+                  ("pmid", item.get("PMID")), ("pmcid", item.get("PMCID")), ("url", item.get("URL")),
+                  ("note", item.get("note"))]
+        values = [bibtexparser.model.Field(name, _bib_escape(value)) for name, value in fields if value]
+        if item.get("author"):
+            values.insert(0, bibtexparser.model.Field("author", " and ".join(_bib_author(a) for a in item["author"])))
+        entries.append(bibtexparser.model.Entry(BIB_TYPES.get(item["type"], "misc"), item["id"], values))
+    layout = bibtexparser.BibtexFormat()
+    layout.indent, layout.block_separator = "  ", "\n"
+    return bibtexparser.write_string(bibtexparser.Library(entries), bibtex_format=layout)
 
 
 def ris(base: EvidenceBase) -> str:
-    items = []
-    for key, src in base.sources.items():
-        item: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(src.kind, "GEN"), "id": key, "title": src.title}
-        if real_authors(src):
-            item["authors"] = real_authors(src)
-        for field, value in (("secondary_title", src.container), ("year", str(src.year) if src.year else None),
-                             ("volume", src.volume), ("number", src.issue), ("doi", src.doi)):
+    items, registries = [], settings_of(base).registries
+    for item, src in zip(csl_items(base), base.sources.values()):
+        year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
+        entry: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(item["type"], "GEN"), "id": item["id"],
+                                 "title": item["title"]}
+        if item.get("author"):
+            entry["authors"] = [author_name(a) for a in item["author"]]
+        for field, value in (("secondary_title", (item.get("container-title") or item.get("publisher"))), ("year", str(year) if year else None),
+                             ("volume", item.get("volume")), ("number", item.get("issue")), ("doi", item.get("DOI"))):
             if value:
-                item[field] = value
-        if src.pages:
-            first, _, last = src.pages.partition("-")
-            item["start_page"] = first
+                entry[field] = value
+        if item.get("page"):
+            first, _, last = item["page"].partition("-")
+            entry["start_page"] = first
             if last:
-                item["end_page"] = last
-        urls = [url for _, url in locator_links(src, settings_of(base).registries)]
+                entry["end_page"] = last
+        urls = [url for _, url in locator_links(src, registries)]  # every identifier's link, not only the first
         if urls:
-            item["urls"] = urls
-        if src.pmid:
-            item["accession_number"] = f"PMID:{src.pmid}"
+            entry["urls"] = urls
+        if item.get("PMID"):
+            entry["accession_number"] = f"PMID:{item['PMID']}"
         items.append({key: [one_line(v) for v in value] if isinstance(value, list) else one_line(value)
-                      for key, value in item.items()})
+                      for key, value in entry.items()})
     return rispy.dumps(items)
 
 
 def csl_json(base: EvidenceBase) -> str:
-    items = []
-    for key, src in base.sources.items():
-        item: dict[str, Any] = {"id": key, "type": CSL_TYPES.get(src.kind, "document"), "title": src.title}
-        if real_authors(src):
-            item["author"] = [split_author(a) for a in real_authors(src)]
-        if src.year:
-            item["issued"] = {"date-parts": [[src.year]]}
-        for field, value in (("container-title", src.container), ("volume", src.volume), ("issue", src.issue),
-                             ("page", src.pages), ("DOI", src.doi), ("PMID", src.pmid), ("PMCID", src.pmcid),
-                             ("URL", src.url or next((u for _, u in locator_links(src, settings_of(base).registries)), None))):
-            if value:
-                item[field] = value
-        items.append(item)
-    return _json(items)
+    return _json(csl_items(base))
 
 
 EXPORTS = {"data/evidence.json": evidence_json, "data/studies.csv": studies_csv, "data/findings.csv": findings_csv,

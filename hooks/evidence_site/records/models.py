@@ -457,3 +457,5 @@ class SiteSettings(Record):
     sections: dict[SectionKey, Section] = Field(default_factory=dict,
                                                 description="Titles and texts of generated sections")
     registries: list[Registry] = Field(default_factory=list, description="Registries a source's 'registry' id may be of")
+    citation_style: Literal["vancouver", "ama"] = Field(
+        "vancouver", description="CSL style of every reference list: 'vancouver' (NLM) or 'ama' (AMA Manual of Style)")

@@ -6,7 +6,7 @@ import json
 from typing import Any, Sequence
 
 from evidence_site.records.models import Registry, Source, Study
-from evidence_site.render.reference_list import locator_links
+from evidence_site.render.csl import author_name, locator_links, real_authors
 
 SCHEMA_VERSION = "2.0"  # 2.0: a study's quality score and the computed trials row were renamed
 FILES = {
@@ -25,21 +25,20 @@ def safe_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def real_authors(src: Source) -> list[str]:
-    return [a for a in src.authors if a.strip().lower() not in ("et al.", "et al")]
-
-
-def citation_meta(src: Source, study: Study | None = None) -> list[list[str]]:
-    """Highwire Press citation_* tags (Google Scholar, Zotero) for a study page."""
-    tags = [["citation_title", study.title if study and study.title else src.title]]
-    tags += [["citation_author", a] for a in real_authors(src)]
-    for name, value in (("citation_publication_date", str(src.year) if src.year else None),
-                        ("citation_journal_title", src.container), ("citation_volume", src.volume),
-                        ("citation_issue", src.issue), ("citation_doi", src.doi), ("citation_pmid", src.pmid)):
+def citation_meta(item: dict[str, Any], study: Study | None = None) -> list[list[str]]:
+    """Highwire Press citation_* tags (Google Scholar, Zotero) for a study page, from the source's
+    CSL-JSON record (csl.csl_item), the one the exports are made from."""
+    tags = [["citation_title", study.title if study and study.title else item["title"]]]
+    tags += [["citation_author", author_name(a)] for a in item.get("author", [])]
+    year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
+    for name, value in (("citation_publication_date", str(year) if year else None),
+                        ("citation_journal_title", item.get("container-title")), ("citation_volume", item.get("volume")),
+                        ("citation_issue", item.get("issue")), ("citation_doi", item.get("DOI")),
+                        ("citation_pmid", item.get("PMID"))):
         if value:
             tags.append([name, value])
-    if src.pages:
-        first, _, last = src.pages.partition("-")
+    if item.get("page"):
+        first, _, last = item["page"].partition("-")
         tags.append(["citation_firstpage", first])
         if last:
             tags.append(["citation_lastpage", last])

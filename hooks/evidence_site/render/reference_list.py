@@ -7,59 +7,23 @@ source's own page, which lists everything on the site that cites it.
 from __future__ import annotations
 
 from html import escape
-from typing import Iterable, Sequence
-from urllib.parse import quote
+from typing import Iterable
 
 from markupsafe import Markup
 
-from evidence_site.records.labels import authors_text, short_label
-from evidence_site.records.models import Registry, Source
+from evidence_site.records.labels import short_label
+from evidence_site.records.models import Source
+from evidence_site.render.csl import ReferenceStyle, locator_links
 from evidence_site.render.links import link, page_path
 
 
-def registry_url(registries: Sequence[Registry], registry_id: str) -> str | None:
-    """The record of an id in the first declared registry whose pattern matches it in full."""
-    return next((r.link(registry_id) for r in registries if r.matches(registry_id)), None)
-
-
-def locator_links(src: Source, registries: Sequence[Registry] = ()) -> list[tuple[str, str]]:
-    """(label, URL) for every identifier of a source, built from the identifier itself (a
-    registry id through the registries the site declares in evidence/site.yaml)."""
-    out = []
-    if src.pmid:
-        out.append((f"PMID {src.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/"))
-    if src.pmcid:
-        out.append((src.pmcid, f"https://www.ncbi.nlm.nih.gov/pmc/articles/{src.pmcid}/"))
-    if src.doi:
-        out.append((f"doi:{src.doi}", "https://doi.org/" + quote(src.doi, safe="/:;()._-")))
-    url = registry_url(registries, src.registry) if src.registry else None
-    if url:
-        out.append((src.registry, url))
-    if src.url:
-        out.append(("Web page", src.url))
-    return out
-
-
-def reference_html(src: Source, registries: Sequence[Registry] = ()) -> Markup:
-    """The full reference of a source as escaped HTML (without the surrounding <li>)."""
-    parts = []
-    if src.authors:
-        names = authors_text(src.authors)
-        parts.append(escape(names) + ("" if names.endswith(".") else "."))
-    parts.append(f"<cite>{escape(src.title)}</cite>.")
-    pub = escape(src.container or "")
-    if src.year:
-        pub += (". " if pub else "") + str(src.year)
-        if src.volume:
-            pub += f";{escape(src.volume)}"
-        if src.issue:
-            pub += f"({escape(src.issue)})"
-        if src.pages:
-            pub += f":{escape(src.pages)}"
-    if pub:
-        parts.append(pub + ".")
+def reference_html(src: Source, style: ReferenceStyle) -> Markup:
+    """The full reference of a source as HTML (without the surrounding <li>): its CSL record formatted
+    in the site's style, then its identifiers as links, then a note when the link finds it by title."""
+    parts = [str(style.entry(src))]
     rel = "noopener" if src.evidence else "nofollow noopener"
-    links = " · ".join(f'<a href="{escape(url)}" rel="{rel}">{escape(label)}</a>' for label, url in locator_links(src, registries))
+    links = " · ".join(f'<a href="{escape(url)}" rel="{rel}">{escape(label)}</a>'
+                       for label, url in locator_links(src, style.registries))
     if links:
         parts.append(f'<span class="locators">{links}</span>')
     if src.located == "title-only":
@@ -81,10 +45,8 @@ def attribute_text(text: str) -> str:
 class References:
     """Numbers the sources cited on one page, in order of first citation."""
 
-    def __init__(self, sources: dict, page_src: str, directory_urls: bool = True,
-                 registries: Sequence[Registry] = ()):
-        self.sources, self.page_src, self.directory_urls = sources, page_src, directory_urls
-        self.registries = tuple(registries)
+    def __init__(self, sources: dict, page_src: str, style: ReferenceStyle, directory_urls: bool = True):
+        self.sources, self.page_src, self.directory_urls, self.style = sources, page_src, directory_urls, style
         self.order: list[str] = []
         self._numbers: dict[str, int] = {}
 
@@ -106,8 +68,8 @@ class References:
         return Markup("".join(out))
 
     def reference(self, src: Source) -> Markup:
-        """reference_html with this site's registries."""
-        return reference_html(src, self.registries)
+        """reference_html in this site's style."""
+        return reference_html(src, self.style)
 
     def html(self) -> Markup:
         """The numbered reference list of everything cited on the page so far."""
@@ -117,6 +79,6 @@ class References:
         for key in self.order:
             src = self.sources[key]
             page = link(self.page_src, page_path("sources", key), self.directory_urls)
-            items.append(f'<li id="ref-{key}" class="reference">{reference_html(src, self.registries)} '
+            items.append(f'<li id="ref-{key}" class="reference">{reference_html(src, self.style)} '
                          f'<a class="source-page" href="{page}">About this source</a></li>')
         return Markup('<ol class="references">\n' + "\n".join(items) + "\n</ol>")

@@ -32,6 +32,7 @@ from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.labels import short_label, study_label
 from evidence_site.records.models import Section
 from evidence_site.records.references import Use, citing_records
+from evidence_site.render.csl import csl_item, reference_style
 from evidence_site.render.links import link, page_path, url_of
 from evidence_site.render.measure_pages import reader_pages
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
@@ -107,6 +108,7 @@ class Renderer:
                  links: SiteLinks | None = None, history: dict | None = None, site_url: str | None = None):
         self.base, self.directory_urls, self.links, self.history = base, directory_urls, links, history or {}
         self.site_url, self._page_uses = site_url, page_uses or {}
+        self._memo = base.memo  # read here, not per page: under serve a page's reads are its dependencies
 
     @cached_property
     def uses(self) -> dict[str, list[Use]]:
@@ -144,7 +146,7 @@ class Renderer:
 
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
              meta: dict | None = None, **context: object) -> Page:
-        refs = References(self.base.sources, src, self.directory_urls, settings_of(self.base).registries)
+        refs = References(self.base.sources, src, reference_style(self._memo, settings_of(self.base)), self.directory_urls)
         html = _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
             has_section=self.has_section, reference=refs.reference,
@@ -170,7 +172,7 @@ class Renderer:
         meta: dict = {"tags": list(study.tags)}
         if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
             page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
-            meta.update(citation_meta=citation_meta(source, study),
+            meta.update(citation_meta=citation_meta(csl_item(source, settings_of(self.base).registries), study),
                         jsonld=study_jsonld(source, study, page_url, settings_of(self.base).registries))
         return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
                          study=study, source=source, scheme=self.base.scheme, trial=self.trial_of(study))

