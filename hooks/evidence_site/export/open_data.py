@@ -126,7 +126,8 @@ def bibtex(base: EvidenceBase) -> str:
     for item in csl_items(base):
         article = item["type"] == "article-journal"
         year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
-        fields = [("title", item["title"]), ("journal" if article else "howpublished", (item.get("container-title") or item.get("publisher"))),
+        container = item.get("container-title") or item.get("publisher")
+        fields = [("title", item["title"]), ("journal" if article else "howpublished", container),
                   ("year", str(year) if year else None), ("volume", item.get("volume")), ("number", item.get("issue")),
                   ("pages", item.get("page", "").replace("-", "--")), ("doi", item.get("DOI")),
                   ("pmid", item.get("PMID")), ("pmcid", item.get("PMCID")), ("url", item.get("URL")),
@@ -148,7 +149,8 @@ def ris(base: EvidenceBase) -> str:
                                  "title": item["title"]}
         if item.get("author"):
             entry["authors"] = [author_name(a) for a in item["author"]]
-        for field, value in (("secondary_title", (item.get("container-title") or item.get("publisher"))), ("year", str(year) if year else None),
+        container = item.get("container-title") or item.get("publisher")
+        for field, value in (("secondary_title", container), ("year", str(year) if year else None),
                              ("volume", item.get("volume")), ("number", item.get("issue")), ("doi", item.get("DOI"))):
             if value:
                 entry[field] = value

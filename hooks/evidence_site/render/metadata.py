@@ -32,7 +32,8 @@ def citation_meta(item: dict[str, Any], study: Study | None = None) -> list[list
     tags += [["citation_author", author_name(a)] for a in item.get("author", [])]
     year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
     for name, value in (("citation_publication_date", str(year) if year else None),
-                        ("citation_journal_title", item.get("container-title")), ("citation_volume", item.get("volume")),
+                        ("citation_journal_title", item.get("container-title")),
+                        ("citation_volume", item.get("volume")),
                         ("citation_issue", item.get("issue")), ("citation_doi", item.get("DOI")),
                         ("citation_pmid", item.get("PMID"))):
         if value:

@@ -146,7 +146,8 @@ class Renderer:
 
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
              meta: dict | None = None, **context: object) -> Page:
-        refs = References(self.base.sources, src, reference_style(self._memo, settings_of(self.base)), self.directory_urls)
+        style = reference_style(self._memo, settings_of(self.base))
+        refs = References(self.base.sources, src, style, self.directory_urls)
         html = _ENV.get_template(template).render(
             base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
             has_section=self.has_section, reference=refs.reference,
@@ -172,7 +173,8 @@ class Renderer:
         meta: dict = {"tags": list(study.tags)}
         if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
             page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
-            meta.update(citation_meta=citation_meta(csl_item(source, settings_of(self.base).registries), study),
+            item = csl_item(source, settings_of(self.base).registries)
+            meta.update(citation_meta=citation_meta(item, study),
                         jsonld=study_jsonld(source, study, page_url, settings_of(self.base).registries))
         return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
                          study=study, source=source, scheme=self.base.scheme, trial=self.trial_of(study))
