@@ -86,7 +86,7 @@ def ensure_node_modules(folder: Path = ROOT) -> None:
 
 
 def preview_url(address: str = "127.0.0.1:8000") -> str:
-    """Where `serve` puts the site: MkDocs serves it under the path of site_url (/vitamin-d-ms/)."""
+    """Where `serve` puts the site: ProperDocs (like MkDocs) serves it under the path of site_url (/vitamin-d-ms/)."""
     import re
     from urllib.parse import urlsplit
 
@@ -96,14 +96,14 @@ def preview_url(address: str = "127.0.0.1:8000") -> str:
 
 
 def serve(args: list[str]) -> None:
-    """mkdocs serve in place of this process (exec): stopping `tasks.py serve` (Ctrl-C, kill)
+    """properdocs serve in place of this process (exec): stopping `tasks.py serve` (Ctrl-C, kill)
     stops the server itself, and no child is left holding the port."""
     address = next((a.split("=", 1)[1] for a in args if a.startswith(("--dev-addr=", "-a="))), None)
     for flag in ("-a", "--dev-addr"):
         if flag in args[:-1]:
             address = args[args.index(flag) + 1]
     print(f"Preview at {preview_url(address or '127.0.0.1:8000')} (a study: .../studies/<id>/)", flush=True)
-    cmd = [str(BIN / "mkdocs"), "serve", *args]
+    cmd = [str(BIN / "properdocs"), "serve", "-f", "mkdocs.yml", *args]
     print("+", " ".join(cmd), flush=True)
     if os.name == "nt":  # no exec on Windows: wait for the child, which Ctrl-C reaches too
         sys.exit(subprocess.call(cmd, cwd=ROOT, env=ENV))
@@ -125,7 +125,7 @@ def main(argv: list[str]) -> None:
         sys.exit(0 if command in {"help", "-h", "--help"} else 2)
     ensure_venv()
     if command == "build":
-        run(BIN / "mkdocs", "build", "--strict", *argv[1:])
+        run(BIN / "properdocs", "build", "--strict", "-f", "mkdocs.yml", *argv[1:])  # ProperDocs reads mkdocs.yml
     elif command == "serve":
         serve(argv[1:])
     elif command == "check":

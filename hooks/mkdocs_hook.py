@@ -1,4 +1,5 @@
-"""The only module that knows MkDocs: it adapts the evidence_site core to MkDocs events.
+"""The only module that knows MkDocs: it adapts the evidence_site core to the events of MkDocs 1.x
+and of ProperDocs, its maintained fork (the same events and classes).
 
 Registered in mkdocs.yml under `hooks:`. Each event function below hands the event to one
 SiteBuilder, which holds the state of one MkDocs command: the built evidence site and, for
@@ -15,10 +16,19 @@ import sys
 from pathlib import Path
 from urllib.parse import urljoin
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page as MkPage
+# The engine that loaded this hook: ProperDocs (the maintained fork of MkDocs 1.x that the README's
+# commands run) or MkDocs 1.6 itself. ProperDocs answers `import mkdocs` too, but MkDocs never
+# imports properdocs, so its presence says which classes the running engine uses.
+if "properdocs" in sys.modules:
+    from properdocs.config.defaults import MkDocsConfig
+    from properdocs.exceptions import PluginError
+    from properdocs.structure.files import File, Files
+    from properdocs.structure.pages import Page as MkPage
+else:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page as MkPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package lives beside this file
 

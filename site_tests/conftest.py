@@ -112,7 +112,7 @@ class FixtureSite:
         return (self.root / rel).read_text(encoding="utf-8")
 
     def build(self) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml")],
+        return subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(self.root / "mkdocs.yml")],
                               cwd=self.root, env=BUILD_ENV, capture_output=True, text=True, timeout=300)
 
     def remove_threshold_sets(self) -> None:
@@ -138,7 +138,7 @@ def mini_site(tmp_path: Path) -> FixtureSite:
 def real_site(tmp_path_factory) -> Path:
     """The repository's own site, built once per test session into a temporary folder."""
     out = tmp_path_factory.mktemp("real") / "site"
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+    result = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)],
                             cwd=ROOT, env=BUILD_ENV, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     return out

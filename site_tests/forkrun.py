@@ -1,7 +1,7 @@
 """Run `python -m <module> <args>` many times fast: each run is a forked child of one interpreter
 that imported MkDocs, Material and the core once.
 
-A child is a real process running the real command line entry point (`mkdocs`, `evidence_site`)
+A child is a real process running the real command line entry point (`properdocs`, `evidence_site`)
 with its own working folder, stdout, stderr and exit status; only interpreter start-up and imports
 are shared. Without this, the hostile corpus would spend most of its time importing pydantic and
 MkDocs (~0.5 s per command, two commands per case).
@@ -18,7 +18,7 @@ import runpy
 import sys
 import traceback
 
-WARM = ("mkdocs.__main__", "mkdocs.commands.build", "material", "pydantic", "yaml", "jinja2", "markdown",
+WARM = ("properdocs.__main__", "properdocs.commands.build", "material", "pydantic", "yaml", "jinja2", "markdown",
         "evidence_site.editing.cli", "evidence_site.pipeline")
 
 

@@ -174,7 +174,7 @@ def run_cli(project: Path) -> subprocess.CompletedProcess:
 
 
 def run_build(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
+    return subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict", "-f", str(project / "mkdocs.yml")],
                           cwd=project, env=ENV, capture_output=True, text=True, timeout=300)
 
 
@@ -193,7 +193,7 @@ class Runs:
 
 
 CLI_ARGS = ("evidence_site", ["--evidence", "evidence", "check"])
-BUILD_ARGS = ("mkdocs", ["build", "--strict", "-f", "mkdocs.yml"])
+BUILD_ARGS = ("properdocs", ["build", "--strict", "-f", "mkdocs.yml"])
 
 
 @pytest.fixture(scope="module")

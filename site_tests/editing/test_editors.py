@@ -104,7 +104,7 @@ def test_new_editor_adds_a_study_as_contributing_describes(mini_site):
 
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([sys.executable, "-m", "properdocs", "serve", "-a", f"127.0.0.1:{port}"],
                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         url = f"http://127.0.0.1:{port}/studies/new-2024/"
@@ -124,7 +124,7 @@ def test_new_editor_adds_a_study_as_contributing_describes(mini_site):
         server.terminate()
         server.wait(timeout=30)
 
-    built = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=project, env=env,
+    built = subprocess.run([sys.executable, "-m", "properdocs", "build", "--strict"], cwd=project, env=env,
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr
     assert "A fixed finding" in (project / "site/studies/new-2024/index.html").read_text(encoding="utf-8")
@@ -136,7 +136,7 @@ def test_serve_shows_a_record_error_in_the_browser_when_the_first_build_fails(mi
     study.write_text(study.read_text().replace("country:", "contry:"))
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([sys.executable, "-m", "properdocs", "serve", "-a", f"127.0.0.1:{port}"],
                               cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         page = wait_for(f"http://127.0.0.1:{port}/", 'id="evidence-problems"', 60)
@@ -206,7 +206,7 @@ def test_what_changed_lists_records_newest_first(mini_site):
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads /proc to see the process image")
 def test_tasks_serve_becomes_the_server_so_stopping_it_stops_the_server():
-    """`python3 tasks.py serve` execs mkdocs: Ctrl-C or kill reaches the server itself, and no
+    """`python3 tasks.py serve` execs properdocs: Ctrl-C or kill reaches the server itself, and no
     child is left serving the port."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, str(ROOT / "tasks.py"), "serve", "-a", f"127.0.0.1:{port}"], cwd=ROOT,
@@ -217,10 +217,10 @@ def test_tasks_serve_becomes_the_server_so_stopping_it_stops_the_server():
         cmdline = b""
         for _ in range(100):
             cmdline = Path(f"/proc/{proc.pid}/cmdline").read_bytes()
-            if b"mkdocs" in cmdline:
+            if b"properdocs" in cmdline:
                 break
             time.sleep(0.1)
-        assert b"mkdocs\x00serve" in cmdline, "tasks.py serve still runs the server as a child"
+        assert b"properdocs\x00serve" in cmdline, "tasks.py serve still runs the server as a child"
     finally:
         proc.terminate()
         proc.wait(timeout=30)
