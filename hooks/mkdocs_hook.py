@@ -214,8 +214,7 @@ class SiteBuilder:
         if isinstance(page.meta.get("tags"), list):  # the tags plugin prints them unescaped (refused by check)
             page.meta["tags"] = [inert_text(str(tag)) for tag in page.meta["tags"]]
         try:
-            markdown = built.cite_page(markdown, page.file.src_uri, f"{_docs_rel(config)}/{page.file.src_uri}")
-            return built.abbreviate_markdown(markdown)
+            return built.page_markdown(page.file.src_uri, markdown, f"{_docs_rel(config)}/{page.file.src_uri}")
         except EvidenceCheckFailed as failed:
             if self.problems:
                 return markdown  # previewing without the records: the banner says why
@@ -225,13 +224,12 @@ class SiteBuilder:
         """Then the content of every page passes the one output gate; the theme prints a
         hand-written page's title and headings unescaped, so they are made inert text."""
         built = self.built
-        if page.file.src_uri in built.pages:
-            return built.clean_html(built.abbreviate_html(html), generated=True)
-        if page.title:
-            page.title = inert_text(page.title)
-        for item in _toc_items(page.toc):
-            item.title = inert_text(item.title)
-        return built.clean_html(built.mark_claims(html), generated=False)
+        if page.file.src_uri not in built.pages:
+            if page.title:
+                page.title = inert_text(page.title)
+            for item in _toc_items(page.toc):
+                item.title = inert_text(item.title)
+        return built.page_html(page.file.src_uri, html)
 
     def post_page(self, output: str) -> str:
         return problems.with_banner(output, self.problems)

@@ -17,6 +17,7 @@ import evidence_site.load.parse_cache as diskcache
 from evidence_site.check.aliases import alias_problems
 from evidence_site.check.content import check_content, cited_keys, content_pages, page_title
 from evidence_site.check.files import folder_itself
+from evidence_site.check.markup import split_front_matter
 from evidence_site.check.reviews import review_warnings
 from evidence_site.check.rules import check
 from evidence_site.derive.history import read_history
@@ -112,6 +113,37 @@ class Built:
                           self.directory_urls)
         markdown = expand_markers(markdown, Renderer(self.base, self.directory_urls), src, refs)
         return resolve(markdown, refs, shown_file)
+
+    def page_markdown(self, src: str, markdown: str, shown_file: str) -> str:
+        """The Markdown a site generator reads for a page (without its front matter): a generated
+        page as rendered; a hand-written one with markers expanded, [@key] citations resolved and
+        the glossary's abbreviation definitions appended."""
+        if src in self.pages:
+            return markdown
+        return self.abbreviate_markdown(self.cite_page(markdown, src, shown_file))
+
+    def page_html(self, src: str, html: str) -> str:
+        """A page's content HTML as the site shows it: glossary tooltips on a generated page (raw
+        HTML that the abbr extension never sees), claim marks on a hand-written one, then the one
+        output gate."""
+        if src in self.pages:
+            return self.clean_html(self.abbreviate_html(html), generated=True)
+        return self.clean_html(self.mark_claims(html), generated=False)
+
+    def markdown_tree(self, written: dict[str, str], docs_shown: str) -> Iterator[tuple[str, str]]:
+        """(path, text) of every page and extra file of the site as a plain Markdown docs tree,
+        for a generator that runs no hook: the pages as page_markdown() makes them and, on a
+        generated page (headings and HTML blocks whose text the templates escaped), what
+        page_html() does after the generator, done here instead; then the redirects and exports.
+        A hand-written page keeps its Markdown, so its claim marks and output gate, which need
+        the generator's HTML, are what such a build lacks."""
+        for src, page in sorted(self.pages.items()):
+            front, body = split_front_matter(page.markdown)
+            yield src, front + self.page_html(src, self.page_markdown(src, body, src))
+        for src, markdown in sorted(written.items()):
+            front, body = split_front_matter(markdown)
+            yield src, front + self.page_markdown(src, body, f"{docs_shown}/{src}")
+        yield from self._extras()
 
     def mark_claims(self, html: str) -> str:
         """Rendered hand-written page with data-claim on every element that carries a citation."""

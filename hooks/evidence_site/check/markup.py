@@ -92,6 +92,12 @@ def link_problems(body: str, shown_file: str) -> list[EvidenceError]:
     return errors
 
 
+def split_front_matter(markdown: str) -> tuple[str, str]:
+    """A page's front matter block ('---' lines included; '' when it has none) and its body."""
+    match = _FRONT.match(markdown)
+    return (match.group(0), markdown[match.end():]) if match else ("", markdown)
+
+
 def front_matter_problems(markdown: str, shown_file: str) -> list[EvidenceError]:
     """Front matter must parse and hold plain text only."""
     match = _FRONT.match(markdown)

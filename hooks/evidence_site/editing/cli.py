@@ -1,4 +1,4 @@
-"""The editors' command: `evidence-site check`, `new`, `review`, `schema` and `verify-site`."""
+"""The editors' command: `evidence-site check`, `new`, `review`, `schema`, `verify-site` and `render`."""
 from __future__ import annotations
 
 import argparse
@@ -117,6 +117,19 @@ def _verify_site(args: argparse.Namespace) -> int:
     return 1 if report.problems or not report.pages else 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    from evidence_site.editing.docs_tree import render_tree
+
+    try:
+        pages = render_tree(Path(args.evidence).resolve().parent, Path(args.dir), force=args.force)
+    except EvidenceCheckFailed as failed:
+        for problem in failed.errors:
+            print(str(problem))
+        return 1
+    print(f"Wrote {pages} pages and {args.dir}/mkdocs.yml; build them with: cd {args.dir} && zensical build")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="evidence-site", description="Check and maintain the evidence records.")
     parser.add_argument("--evidence", default="evidence", help="the evidence folder (default: ./evidence)")
@@ -137,9 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("schema", help="regenerate the JSON Schemas in evidence/_schemas/")
     verify = sub.add_parser("verify-site", help="check every claim in a built site cites a reference with a locator")
     verify.add_argument("site", nargs="?", default="site")
+    render = sub.add_parser("render", help="write the whole site as a plain Markdown docs tree with its mkdocs.yml, "
+                                           "for a generator that runs no hook (Zensical)")
+    render.add_argument("dir", help="an empty folder outside content/ and evidence/, e.g. out/")
+    render.add_argument("--force", action="store_true", help="replace what DIR holds")
     args = parser.parse_args(argv)
     return {"check": _check, "schema": _schema, "verify-site": _verify_site, "new": _new,
-            "review": _review}[args.command](args)
+            "review": _review, "render": _render}[args.command](args)
 
 
 if __name__ == "__main__":
