@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -139,11 +140,22 @@ class Built:
         the generator's HTML, are what such a build lacks."""
         for src, page in sorted(self.pages.items()):
             front, body = split_front_matter(page.markdown)
-            yield src, front + self.page_html(src, self.page_markdown(src, body, src))
+            yield src, front + self._from_file(src, self.page_html(src, self.page_markdown(src, body, src)))
         for src, markdown in sorted(written.items()):
             front, body = split_front_matter(markdown)
-            yield src, front + self.page_markdown(src, body, f"{docs_shown}/{src}")
+            yield src, front + self._from_file(src, self.page_markdown(src, body, f"{docs_shown}/{src}"))
         yield from self._extras()
+
+    def _from_file(self, src: str, text: str) -> str:
+        """Relative URLs in a page's HTML made relative to its file, not its URL: a generator
+        that rewrites the links of raw HTML as it does Markdown links (Zensical) sees
+        `topics/x.md`, whose URL is `topics/x/`, linking `../sources/a/`, and makes it
+        `../../sources/a/`, which is what MkDocs shows as it is."""
+        if not self.directory_urls or src == "index.md" or src.endswith("/index.md"):
+            return text
+        name = posixpath.basename(src[:-3])
+        return _RELATIVE_URL.sub(lambda m: m.group(1) + (m.group(2)[3:] if m.group(2).startswith("../")
+                                                          else f"{name}/{m.group(2)}") + '"', text)
 
     def mark_claims(self, html: str) -> str:
         """Rendered hand-written page with data-claim on every element that carries a citation."""
@@ -175,6 +187,10 @@ class Built:
     def _extras(self) -> Iterator[tuple[str, str]]:
         yield from sorted(redirect_files(self.base, self.directory_urls).items())
         yield from self.session.exports(self.base)
+
+
+# An href or src attribute holding a relative URL (not a fragment, a scheme or a site-absolute path).
+_RELATIVE_URL = re.compile(r'(\s(?:href|src)=")(?![#/]|[a-zA-Z][a-zA-Z0-9+.-]*:)([^"]*)"')
 
 
 # Files a MkDocs + Material build writes besides the pages: the theme's assets, the search index,

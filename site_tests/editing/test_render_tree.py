@@ -1,0 +1,123 @@
+"""`evidence-site render DIR`, then a Zensical build of DIR: the site without the MkDocs hook.
+
+One render and one Zensical build of the real project for the module (Zensical is a pinned test
+dependency); the bad-input tests refuse before anything is built.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import evidence_site.pipeline as site
+import evidence_site.verify.links as linkcheck
+from conftest import BUILD_ENV, ROOT, run_cli
+from evidence_site.check.content import content_pages
+from evidence_site.render.links import page_path
+from evidence_site.verify.claims import verify_site
+
+SITE_URL = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["site_url"]
+ZENSICAL = Path(sys.executable).with_name("zensical")
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory) -> Path:
+    """The real project rendered into out/ and built there by Zensical."""
+    out = tmp_path_factory.mktemp("render") / "out"
+    rendered = run_cli(ROOT, "render", str(out))
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    assert not (out / "mkdocs.yml").read_text(encoding="utf-8").count("mkdocs_hook")
+    built = subprocess.run([str(ZENSICAL), "build"], cwd=out, env=BUILD_ENV, capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stdout + built.stderr
+    return out / "site"
+
+
+@pytest.fixture(scope="module")
+def built() -> site.Built:
+    return site.build(ROOT / "evidence", ROOT / "content")
+
+
+def test_zensical_builds_every_study_topic_source_and_agent_page(zensical_site, built):
+    base = built.base
+    wanted = {kind: [page_path(kind, key) for key in getattr(base, kind)]
+              for kind in ("studies", "topics", "sources", "agents")}
+    missing = [src for srcs in wanted.values() for src in srcs
+               if not (zensical_site / site.output_file(src)).is_file()]
+    assert not missing, missing
+    assert all(wanted.values())
+    # every other generated page, hand-written page, redirect and export too
+    others = [*built.pages, *content_pages(ROOT / "content"), *built.extra_files()]
+    assert [rel for rel in others if not (zensical_site / site.output_file(rel)).is_file()] == []
+    holmoy = (zensical_site / "studies/holmoy-2017/index.html").read_text(encoding="utf-8")
+    assert 'name="citation_title"' in holmoy and "<abbr title=" in holmoy  # theme overrides, glossary
+    assert re.search(r'<meta name="generator" content="zensical-', holmoy)
+
+
+def test_the_site_verifier_and_the_link_check_pass_on_the_zensical_build(zensical_site):
+    report = verify_site(zensical_site)
+    assert report.problems == ()
+    assert report.pages > 80 and report.claims > 300
+    assert [str(p) for p in linkcheck.check(zensical_site, SITE_URL)] == []
+
+
+def test_what_zensical_does_not_do_is_exactly_the_hand_written_pages_claim_marks(zensical_site):
+    """Claim marks on hand-written pages need the generator's HTML (mark_claims runs in the hook
+    after Markdown): in a hook-less build their citations are there, resolved and linked to the
+    reference list, but no paragraph carries data-claim. Generated pages keep every mark."""
+    for src, markdown in content_pages(ROOT / "content").items():
+        page = (zensical_site / site.output_file(src)).read_text(encoding="utf-8")
+        content = page[page.index('<article'):page.index('</article>')]
+        assert "data-claim" not in content or "evidence:levels" in markdown, src
+        if "[@" in markdown:
+            assert 'class="citation"' in content and 'id="references"' in content, src
+    study = (zensical_site / "studies/holmoy-2017/index.html").read_text(encoding="utf-8")
+    assert study.count("data-claim") >= 5
+
+
+def test_render_refuses_a_folder_inside_content(tmp_path):
+    result = run_cli(ROOT, "render", "content/rendered")
+    assert result.returncode == 1
+    assert result.stdout.strip().splitlines() == [
+        "content/rendered:1: render: is inside content/, which the build reads "
+        "(choose a folder outside the project's sources, e.g. out/)"]
+    assert not (ROOT / "content" / "rendered").exists()
+
+
+def test_render_refuses_a_folder_that_is_not_empty_without_force(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    result = run_cli(ROOT, "render", str(out))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout.strip() == (f"{out}:1: render: is not empty "
+                                     "(pass --force to replace what it holds, or choose an empty folder)")
+    assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
+
+
+def test_render_refuses_a_file_and_the_project_itself(tmp_path):
+    file = tmp_path / "file"
+    file.write_text("", encoding="utf-8")
+    assert run_cli(ROOT, "render", str(file)).stdout.strip() == f"{file}:1: render: is a file, not a folder (choose a folder)"
+    assert run_cli(ROOT, "render", ".", "--force").stdout.strip() == \
+        ".:1: render: holds the project itself (choose a new folder, e.g. out/)"
+
+
+def test_render_with_force_replaces_the_folder_and_a_record_error_writes_nothing(mini_site, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "old.md").write_text("stale", encoding="utf-8")
+    result = run_cli(mini_site.root, "render", str(out), "--force")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not (out / "old.md").exists() and (out / "mkdocs.yml").is_file() and (out / "docs/index.md").is_file()
+    study = next((mini_site.root / "evidence/studies").glob("*.yaml"))
+    study.write_text(study.read_text(encoding="utf-8").replace("design:", "desing:", 1), encoding="utf-8")
+    shutil.rmtree(out)
+    failed = run_cli(mini_site.root, "render", str(out))
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert failed.stdout and all(re.match(r"^evidence/\S+:\d+: ", line) for line in failed.stdout.splitlines())
+    assert not out.exists()
