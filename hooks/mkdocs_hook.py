@@ -14,7 +14,6 @@ import os
 import posixpath
 import sys
 from pathlib import Path
-from urllib.parse import urljoin
 
 # The engine that loaded this hook: ProperDocs (the maintained fork of MkDocs 1.x that the README's
 # commands run) or MkDocs 1.6 itself. ProperDocs answers `import mkdocs` too, but MkDocs never
@@ -37,7 +36,7 @@ from evidence_site.check.config import evidence_options  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError  # noqa: E402
 from evidence_site.export import publish  # noqa: E402
 from evidence_site.render import problems  # noqa: E402
-from evidence_site.render.renderer import SiteLinks  # noqa: E402
+from evidence_site.render.renderer import SiteLinks  # noqa: E402  (the type of _links)
 from evidence_site.render.sanitize import inert_text  # noqa: E402
 from evidence_site.serve import watch  # noqa: E402
 from evidence_site.serve.session import ServeSession  # noqa: E402
@@ -332,11 +331,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def _links(config: MkDocsConfig) -> SiteLinks | None:
     """Edit and report links from repo_url and edit_uri ('edit/main/content/' → 'edit/main/')."""
-    if not config.repo_url or not config.edit_uri:
-        return None
-    repo = config.repo_url.rstrip("/") + "/"
-    edit_root = urljoin(repo, posixpath.dirname(config.edit_uri.rstrip("/")) + "/")
-    return SiteLinks(edit_root, urljoin(repo, "issues/new"))
+    return pipeline.site_links(config.repo_url, config.edit_uri)
 
 
 def _docs_rel(config: MkDocsConfig) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
+from urllib.parse import urljoin
 
 import evidence_site.load.parse_cache as diskcache
 from evidence_site.check.aliases import alias_problems
@@ -30,7 +31,8 @@ from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble, 
 from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render import sanitize
 from evidence_site.render.citations import resolve
-from evidence_site.render.claim_marks import mark_claims
+from evidence_site.render.claim_marks import finish_written_page, mark_claims
+from evidence_site.render.markdown_ext import WRITTEN_PAGE
 from evidence_site.render.csl import reference_style
 from evidence_site.render.glossary import abbreviate_html, markdown_definitions
 from evidence_site.render.links import url_of
@@ -129,21 +131,23 @@ class Built:
         output gate."""
         if src in self.pages:
             return self.clean_html(self.abbreviate_html(html), generated=True)
-        return self.clean_html(self.mark_claims(html), generated=False)
+        return finish_written_page(html)
 
     def markdown_tree(self, written: dict[str, str], docs_shown: str) -> Iterator[tuple[str, str]]:
         """(path, text) of every page and extra file of the site as a plain Markdown docs tree,
         for a generator that runs no hook: the pages as page_markdown() makes them and, on a
         generated page (headings and HTML blocks whose text the templates escaped), what
         page_html() does after the generator, done here instead; then the redirects and exports.
-        A hand-written page keeps its Markdown, so its claim marks and output gate, which need
-        the generator's HTML, are what such a build lacks."""
+        A hand-written page keeps its Markdown and ends with a marker: the generator's Markdown
+        extension evidence_site.render.markdown_ext (named in the rendered config) gives such a
+        page its claim marks and the output gate, which need the HTML, as the hook does."""
         for src, page in sorted(self.pages.items()):
             front, body = split_front_matter(page.markdown)
             yield src, front + self._from_file(src, self.page_html(src, self.page_markdown(src, body, src)))
         for src, markdown in sorted(written.items()):
             front, body = split_front_matter(markdown)
-            yield src, front + self._from_file(src, self.page_markdown(src, body, f"{docs_shown}/{src}"))
+            markdown = self.page_markdown(src, body, f"{docs_shown}/{src}")
+            yield src, front + self._from_file(src, markdown) + f"\n\n{WRITTEN_PAGE}\n"
         yield from self._extras()
 
     def _from_file(self, src: str, text: str) -> str:
@@ -265,6 +269,15 @@ def expand_markers(markdown: str, renderer: Renderer, src: str, refs: References
             html = renderer.fragment(template, src, refs, scheme=renderer.base.scheme)
             markdown = markdown.replace(marker, html)
     return markdown
+
+
+def site_links(repo_url: str | None, edit_uri: str | None) -> SiteLinks | None:
+    """Edit and report links from the config's repo_url and edit_uri ('edit/main/content/' → 'edit/main/')."""
+    if not repo_url or not edit_uri:
+        return None
+    repo = repo_url.rstrip("/") + "/"
+    edit_root = urljoin(repo, posixpath.dirname(edit_uri.rstrip("/")) + "/")
+    return SiteLinks(edit_root, urljoin(repo, "issues/new"))
 
 
 def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool = True,

@@ -18,6 +18,7 @@ import evidence_site.pipeline as site
 import evidence_site.verify.links as linkcheck
 from conftest import BUILD_ENV, ROOT, run_cli
 from evidence_site.check.content import content_pages
+from evidence_site.render.claim_marks import mark_claims
 from evidence_site.render.links import page_path
 from evidence_site.verify.claims import verify_site
 
@@ -65,18 +66,41 @@ def test_the_site_verifier_and_the_link_check_pass_on_the_zensical_build(zensica
     assert [str(p) for p in linkcheck.check(zensical_site, SITE_URL)] == []
 
 
-def test_what_zensical_does_not_do_is_exactly_the_hand_written_pages_claim_marks(zensical_site):
-    """Claim marks on hand-written pages need the generator's HTML (mark_claims runs in the hook
-    after Markdown): in a hook-less build their citations are there, resolved and linked to the
-    reference list, but no paragraph carries data-claim. Generated pages keep every mark."""
+def _content(page: str) -> str:
+    return page[page.index("<article"):page.index("</article>")]
+
+
+def test_hand_written_pages_get_their_claim_marks_from_the_markdown_extension(zensical_site):
+    """Zensical runs no hook, so the rendered config names evidence_site.render.markdown_ext: on a
+    hand-written page it runs what the hook runs after Markdown (claim marks, the output gate).
+    Marking again finds nothing left to mark; generated pages keep the marks the render gave them."""
+    cited = 0
     for src, markdown in content_pages(ROOT / "content").items():
-        page = (zensical_site / site.output_file(src)).read_text(encoding="utf-8")
-        content = page[page.index('<article'):page.index('</article>')]
-        assert "data-claim" not in content or "evidence:levels" in markdown, src
+        content = _content((zensical_site / site.output_file(src)).read_text(encoding="utf-8"))
+        assert mark_claims(content) == content, src
+        assert "evidence-site: hand-written page" not in content  # the marker is gone with the comments
         if "[@" in markdown:
-            assert 'class="citation"' in content and 'id="references"' in content, src
+            cited += 1
+            assert "data-claim" in content and 'class="citation"' in content and 'id="references"' in content, src
+    assert cited >= 2
     study = (zensical_site / "studies/holmoy-2017/index.html").read_text(encoding="utf-8")
-    assert study.count("data-claim") >= 5
+    assert _content(study).count("data-claim") >= 5
+
+
+def test_what_zensical_does_not_do_is_exactly_the_tags(zensical_site, built):
+    """Zensical 0.0.73 runs no tags plugin: the tags page lists no tag, and a page's tags are
+    plain chips, not links to it (Material's tags plugin does both under ProperDocs and MkDocs). The theme's edit button is
+    left out of the rendered config: Zensical takes no per-page edit URL, so on a generated page
+    it would open a content/ file that does not exist ("Edit this record" on the page is right)."""
+    tags = _content((zensical_site / "tags/index.html").read_text(encoding="utf-8"))
+    assert 'id="tag:' not in tags and 'class="md-tag"' not in tags
+    tagged = [(zensical_site / site.output_file(src)).read_text(encoding="utf-8")
+              for src, page in built.pages.items() if "\ntags: [" in page.markdown]
+    assert tagged and all('<span class="md-tag">' in page and not re.search(r'<a [^>]*class="md-tag"', page)
+                          for page in tagged)
+    config = yaml.safe_load((zensical_site.parent / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert "content.action.edit" not in config["theme"]["features"]
+    assert config["markdown_extensions"][-1] == "evidence_site.render.markdown_ext" and "hooks" not in config
 
 
 def test_render_refuses_a_folder_inside_content(tmp_path):

@@ -24,6 +24,7 @@ from evidence_site.export import publish
 
 CONFIG = "mkdocs.yml"
 THEME_DIR = "hooks/theme"
+MARKDOWN_EXTENSION = "evidence_site.render.markdown_ext"  # claim marks and the gate on hand-written pages
 
 
 def _problem(out: Path, message: str, hint: str) -> EvidenceCheckFailed:
@@ -54,9 +55,14 @@ def zensical_config(root: Path) -> str:
     config = yaml.safe_load((root / CONFIG).read_text(encoding="utf-8")) or {}
     config.pop("hooks", None)
     config["docs_dir"], config["site_dir"] = "docs", "site"
+    config["markdown_extensions"] = [*(config.get("markdown_extensions") or []), MARKDOWN_EXTENSION]
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = "overrides"
+    if isinstance(theme, dict) and isinstance(theme.get("features"), list):
+        # Zensical takes no edit URL from a page, so the theme's edit button of a generated page
+        # would open content/<page>.md, which does not exist; its "Edit this record" link is right.
+        theme["features"] = [f for f in theme["features"] if f != "content.action.edit"]
     head = ("# Written by `evidence-site render`: the site as plain Markdown, for a generator that runs no\n"
             "# MkDocs hook (e.g. `zensical build`). Edit the project's records and pages, not this tree.\n")
     return head + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
@@ -70,7 +76,8 @@ def render_tree(root: Path, out: Path, force: bool = False) -> int:
     docs = root / str(config.get("docs_dir", "docs"))
     options = evidence_options((config.get("extra") or {}).get("evidence"), root / CONFIG)
     built = pipeline.build(root / "evidence", docs, directory_urls=config.get("use_directory_urls", True),
-                           review_max_age_days=options.review_max_age_days, site_url=config.get("site_url"))
+                           review_max_age_days=options.review_max_age_days, site_url=config.get("site_url"),
+                           links=pipeline.site_links(config.get("repo_url"), config.get("edit_uri")))
     shown = os.path.relpath(docs, root).replace(os.sep, "/")
     written = content_pages(docs, shown)
     staging = publish.staging_dir(out)

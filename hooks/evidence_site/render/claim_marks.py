@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from evidence_site.render import sanitize
+
 CLAIM_TAGS = {"p", "li", "td", "dd", "blockquote"}
 
 
@@ -50,3 +52,9 @@ def mark_claims(html: str) -> str:
         tag_end = end - 1 if html[end - 1] == "/" else end
         html = html[:tag_end] + " data-claim" + html[tag_end:]
     return html
+
+
+def finish_written_page(html: str) -> str:
+    """A hand-written page's content HTML as the site shows it: claim marks, then the one output
+    gate. The hook runs it after MkDocs' Markdown; markdown_ext.py after Zensical's."""
+    return sanitize.clean(mark_claims(html), trusted=False)
