@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 import evidence_site.load.parse_cache as diskcache
 from evidence_site.check.aliases import alias_problems
+from evidence_site.check.citation_syntax import mask_code
 from evidence_site.check.content import check_content, cited_keys, content_pages, page_title
 from evidence_site.check.files import folder_itself
 from evidence_site.check.markup import split_front_matter
@@ -147,19 +148,24 @@ class Built:
         for src, markdown in sorted(written.items()):
             front, body = split_front_matter(markdown)
             markdown = self.page_markdown(src, body, f"{docs_shown}/{src}")
-            yield src, front + self._from_file(src, markdown) + f"\n\n{WRITTEN_PAGE}\n"
+            yield src, front + self._from_file(src, markdown, code_masked=mask_code(markdown)) + f"\n\n{WRITTEN_PAGE}\n"
         yield from self._extras()
 
-    def _from_file(self, src: str, text: str) -> str:
+    def _from_file(self, src: str, text: str, code_masked: str | None = None) -> str:
         """Relative URLs in a page's HTML made relative to its file, not its URL: a generator
         that rewrites the links of raw HTML as it does Markdown links (Zensical) sees
         `topics/x.md`, whose URL is `topics/x/`, linking `../sources/a/`, and makes it
-        `../../sources/a/`, which is what MkDocs shows as it is."""
+        `../../sources/a/`, which is what MkDocs shows as it is. code_masked (a hand-written
+        page through mask_code) keeps code spans and blocks as typed."""
         if not self.directory_urls or src == "index.md" or src.endswith("/index.md"):
             return text
         name = posixpath.basename(src[:-3])
-        return _RELATIVE_URL.sub(lambda m: m.group(1) + (m.group(2)[3:] if m.group(2).startswith("../")
-                                                          else f"{name}/{m.group(2)}") + '"', text)
+        out, last = [], 0
+        for match in _RELATIVE_URL.finditer(code_masked if code_masked is not None else text):
+            url = text[match.start(2):match.end(2)]
+            out += [text[last:match.start(2)], url[3:] if url.startswith("../") else f"{name}/{url}"]
+            last = match.end(2)
+        return "".join(out) + text[last:]
 
     def mark_claims(self, html: str) -> str:
         """Rendered hand-written page with data-claim on every element that carries a citation."""

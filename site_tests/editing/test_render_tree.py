@@ -17,6 +17,7 @@ import yaml
 import evidence_site.pipeline as site
 import evidence_site.verify.links as linkcheck
 from conftest import BUILD_ENV, ROOT, run_cli
+from evidence_site.check.citation_syntax import mask_code
 from evidence_site.check.content import content_pages
 from evidence_site.render.claim_marks import mark_claims
 from evidence_site.render.links import page_path
@@ -171,3 +172,15 @@ def test_the_zensical_build_shows_what_the_properdocs_build_shows(zensical_site,
     with capsys.disabled():
         print(f"\n[zensical] {len(pages) - len(differ)} of {len(pages)} pages show the same content as the "
               f"ProperDocs build; {ours.claims} claims and {ours.citations} citations in both")
+
+
+def test_links_of_a_rendered_page_are_relative_to_its_file_and_code_stays_as_typed(built):
+    """topics/x.md is served at topics/x/: a link the hook hands MkDocs as `../sources/a/` is
+    `sources/a/` from the file's folder, which is how Zensical reads raw HTML links. Index pages
+    (served from their own folder), fragments, site paths, other schemes and code are unchanged."""
+    text = ('<a href="../sources/a/">a</a> <img src="fig.svg"> <a href="#ref-a">1</a> <a href="/x/">x</a> '
+            '<a href="https://doi.org/10.1/x">doi</a> `<a href="../kept/">`')
+    from_file = built._from_file("methods.md", text, code_masked=mask_code(text))
+    assert from_file == ('<a href="sources/a/">a</a> <img src="methods/fig.svg"> <a href="#ref-a">1</a> <a href="/x/">x</a> '
+                         '<a href="https://doi.org/10.1/x">doi</a> `<a href="../kept/">`')
+    assert built._from_file("topics/index.md", text) == text
