@@ -121,11 +121,13 @@ def _render(args: argparse.Namespace) -> int:
     from evidence_site.editing.docs_tree import render_tree
 
     try:
-        pages = render_tree(Path(args.evidence).resolve().parent, Path(args.dir), force=args.force)
+        pages, warnings = render_tree(Path(args.evidence).resolve().parent, Path(args.dir), force=args.force)
     except EvidenceCheckFailed as failed:
         for problem in failed.errors:
             print(str(problem))
         return 1
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"Wrote {pages} pages and {args.dir}/mkdocs.yml; build them with: cd {args.dir} && zensical build")
     return 0
 

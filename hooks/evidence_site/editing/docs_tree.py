@@ -24,6 +24,9 @@ from evidence_site.export import publish
 
 CONFIG = "mkdocs.yml"
 THEME_DIR = "hooks/theme"
+# Theme overrides that are copies of a Material 9.8.1 partial: Zensical's markup differs (its own
+# search box works; this one would show its parts unstyled).
+NOT_FOR_ZENSICAL = frozenset({"partials/search.html"})
 MARKDOWN_EXTENSION = "evidence_site.render.markdown_ext"  # claim marks and the gate on hand-written pages
 
 
@@ -59,6 +62,8 @@ def zensical_config(root: Path) -> str:
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = "overrides"
+    if isinstance(theme, dict) and theme.get("name") == "material":
+        theme.setdefault("variant", "classic")  # Zensical's look of Material, which site.css is made for
     if isinstance(theme, dict) and isinstance(theme.get("features"), list):
         # Zensical takes no edit URL from a page, so the theme's edit button of a generated page
         # would open content/<page>.md, which does not exist; its "Edit this record" link is right.
@@ -68,8 +73,9 @@ def zensical_config(root: Path) -> str:
     return head + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
 
 
-def render_tree(root: Path, out: Path, force: bool = False) -> int:
-    """Write the docs tree into out; returns the number of pages. Raises EvidenceCheckFailed."""
+def render_tree(root: Path, out: Path, force: bool = False) -> tuple[int, tuple[EvidenceError, ...]]:
+    """Write the docs tree into out; returns the number of pages and the build's warnings.
+    Raises EvidenceCheckFailed."""
     root, out = Path(root), Path(out)
     target_problems(root, out, force)
     config = yaml.safe_load((root / CONFIG).read_text(encoding="utf-8")) or {}
@@ -94,10 +100,11 @@ def render_tree(root: Path, out: Path, force: bool = False) -> int:
                 (staging / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, staging / "docs" / rel)
         if (root / THEME_DIR).is_dir():
-            shutil.copytree(root / THEME_DIR, staging / "overrides")
+            shutil.copytree(root / THEME_DIR, staging / "overrides", ignore=lambda folder, names: [
+                name for name in names if Path(folder, name).relative_to(root / THEME_DIR).as_posix() in NOT_FOR_ZENSICAL])
         (staging / CONFIG).write_text(zensical_config(root), encoding="utf-8")
     except BaseException:
         publish.discard(staging)
         raise
     publish.publish(staging, out)  # in place of what out held (--force), at once
-    return pages
+    return pages, built.warnings
