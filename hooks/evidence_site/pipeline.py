@@ -33,10 +33,10 @@ from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render import sanitize
 from evidence_site.render.citations import resolve
 from evidence_site.render.claim_marks import finish_written_page, mark_claims
-from evidence_site.render.markdown_ext import WRITTEN_PAGE
 from evidence_site.render.csl import reference_style
 from evidence_site.render.glossary import abbreviate_html, markdown_definitions
 from evidence_site.render.links import url_of
+from evidence_site.render.markdown_ext import WRITTEN_PAGE
 from evidence_site.render.metadata import FILES
 from evidence_site.render.reference_list import References
 from evidence_site.render.renderer import Page, Renderer, SiteLinks
