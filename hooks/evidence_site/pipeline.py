@@ -266,14 +266,15 @@ def path_problems(base: EvidenceBase, docs_dir: Path | None, directory_urls: boo
 
 
 # Markers a hand-written page may contain, each replaced by generated HTML.
-MARKERS = {"<!-- evidence:levels -->": "levels_table.md.j2"}
+MARKERS = {"<!-- evidence:levels -->": "levels_table.md.j2", "<!-- evidence:questions -->": "questions_home.md.j2"}
 
 
 def expand_markers(markdown: str, renderer: Renderer, src: str, refs: References) -> str:
+    """Each marker replaced by its fragment; a marker the site has no records for stays an HTML comment."""
     for marker, template in MARKERS.items():
-        if marker in markdown and renderer.base.scheme is not None:
-            html = renderer.fragment(template, src, refs, scheme=renderer.base.scheme)
-            markdown = markdown.replace(marker, html)
+        context = renderer.marker_context(template) if marker in markdown else None
+        if context is not None:
+            markdown = markdown.replace(marker, renderer.fragment(template, src, refs, **context))
     return markdown
 
 

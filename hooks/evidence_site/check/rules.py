@@ -44,6 +44,7 @@ def _targets(base: EvidenceBase) -> dict[str, set[str]]:
     return {
         "sources": set(base.sources), "agents": set(base.agents), "outcomes": set(base.outcomes),
         "studies": set(base.studies), "measures": set(base.measures),
+        "conclusions": {c.id for topic in base.topics.values() for c in topic.conclusions},
         "designs": {d.id for d in scheme.designs} if scheme else set(),
         "tiers": {t.id for t in scheme.tiers} if scheme else set(),
         "names": _names(base),
@@ -62,6 +63,8 @@ def _failed_ids(unvalidated) -> dict[str, frozenset[str]]:
     out = {kind: frozenset(ids) for kind, ids in failed.items()}
     if "schemes" in failed:
         out["designs"] = out["tiers"] = ANY
+    if "topics" in failed:  # its conclusions are unknown: the topic's own errors say why
+        out["conclusions"] = ANY
     return out
 
 
@@ -231,10 +234,21 @@ def _check_unique_conclusions(base: EvidenceBase) -> list[EvidenceError]:
     return out
 
 
+def _check_questions(base: EvidenceBase) -> list[EvidenceError]:
+    """A question's answer is a claim: it cites its conclusions' sources, or its own."""
+    out = []
+    for key, question in base.questions.items():
+        if not question.conclusions and not question.sources:
+            file, line = base.where("questions", key, ("answer",))
+            out.append(EvidenceError(file, line, "answer", "the answer cites nothing",
+                                     "add conclusions: [<conclusion id>] that answer it, or sources: [<source id>]"))
+    return out
+
+
 # Every rule over the loaded base: rule(base) -> list[EvidenceError]. A new check goes here.
 RULES: tuple[Callable[[EvidenceBase], list[EvidenceError]], ...] = (
     _check_scheme, _check_references, _check_locators, _check_verified, _check_studies, _check_unique_conclusions,
-    _check_comparisons, threshold_problems, measure_problems, unit_problems, registry_problems,
+    _check_comparisons, _check_questions, threshold_problems, measure_problems, unit_problems, registry_problems,
     lambda base: [w for w in trial_warnings(base) if not _explained(base, w)],
     quality_problems,
 )

@@ -76,3 +76,48 @@ def agent_conclusions(base: EvidenceBase, agent: str) -> list[tuple[str, object]
 
 def outcomes_in_order(base: EvidenceBase) -> list:
     return sorted(base.outcomes.values(), key=lambda o: (o.order, o.name))
+
+
+@dataclass(frozen=True)
+class OutcomeFinding:
+    """What the studies of an agent found for one outcome: its level and direction, computed."""
+
+    outcome: object            # the Outcome record
+    result: LevelResult
+
+
+@dataclass(frozen=True)
+class AgentFindings:
+    """'What the trials found' for an agent: every outcome its studies measured, and the outcomes
+    readers ask about (patient_important) that no trial of it has measured."""
+
+    found: tuple[OutcomeFinding, ...]
+    never_tried: tuple            # Outcome records no trial of the agent measured
+
+    @property
+    def tried(self) -> tuple[OutcomeFinding, ...]:
+        """The outcomes readers ask about that at least one trial measured."""
+        return tuple(f for f in self.found if f.outcome.patient_important and f.result.counted_trials)
+
+
+def agent_findings(base: EvidenceBase, agent: str, trials: Mapping[str, Trial] | None = None) -> AgentFindings:
+    studies = agent_studies(base, agent)
+    found = []
+    for outcome in outcomes_in_order(base):
+        result = best_level(base, studies, outcome.id, trials)
+        if result is not None:
+            found.append(OutcomeFinding(outcome, result))
+    measured = {f.outcome.id for f in found if f.result.counted_trials}
+    never = tuple(o for o in outcomes_in_order(base) if o.patient_important and o.id not in measured)
+    return AgentFindings(tuple(found), never)
+
+
+def question_results(base: EvidenceBase, question, levels: Mapping[str, LevelResult]) -> list[tuple[object, LevelResult]]:
+    """(conclusion, its computed level) for each conclusion a question names, in the question's order."""
+    by_id = {c.id: c for topic in base.topics.values() for c in topic.conclusions}
+    return [(by_id[key], levels[key]) for key in question.conclusions if key in by_id]
+
+
+def conclusion_topics(base: EvidenceBase) -> dict[str, str]:
+    """conclusion id → the id of the topic that holds it (for links to its anchor)."""
+    return {c.id: key for key, topic in base.topics.items() for c in topic.conclusions}

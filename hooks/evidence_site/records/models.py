@@ -337,6 +337,28 @@ class Outcome(Record):
     name: ShortText
     description: Optional[Text] = None
     order: StrictInt = 100
+    patient_important: bool = Field(False, description=(
+        "An outcome readers ask about (relapses, disability, how they feel): each agent page names it among "
+        "the outcomes no trial of the agent has looked at, when none has"))
+
+
+# --- questions: what readers ask, answered by conclusions ---------------------------------
+
+class Question(Record, Reviewed):
+    """A reader's question in their words, a plain answer, and the conclusions that answer it.
+
+    The level and direction shown beside the answer are computed from those conclusions' studies,
+    never typed here."""
+
+    question: ShortText = Field(description="As a reader would ask it, e.g. 'Does it help with relapses?'")
+    answer: Text = Field(description="The answer in plain words, in a sentence or two")
+    conclusions: list[Key] = Field(default_factory=list, description=(
+        "Ids of the topic conclusions that answer it; their levels are shown beside the answer"))
+    sources: list[Key] = Field(default_factory=list, description=(
+        "Sources of the answer beyond those of its conclusions (needed when it has no conclusions)"))
+    agent: Optional[Key] = Field(None, description="Agent whose page has the trials behind the answer")
+    measure: Optional[Key] = Field(None, description="Measure whose checker answers the question")
+    order: StrictInt = 100
 
 
 # Python-Markdown's placeholder words: a term equal to one would be wrapped inside the placeholders
@@ -421,7 +443,7 @@ class LevelScheme(Record):
 
 # --- site settings: what the generated sections are called, which registries ids belong to ---
 
-SectionKey = Literal["topics", "agents", "comparisons", "claims", "map", "studies", "sources", "changes", "data"]
+SectionKey = Literal["questions", "topics", "agents", "comparisons", "claims", "map", "studies", "sources", "changes", "data"]
 
 
 class Section(BaseModel):
@@ -459,3 +481,5 @@ class SiteSettings(Record):
     registries: list[Registry] = Field(default_factory=list, description="Registries a source's 'registry' id may be of")
     citation_style: Literal["vancouver", "ama"] = Field(
         "vancouver", description="CSL style of every reference list: 'vancouver' (NLM) or 'ama' (AMA Manual of Style)")
+    population: Optional[Annotated[str, Field(min_length=1, max_length=40)]] = Field(
+        None, description="Who the site's trials studied, as a heading names them ('What <population> trials found')")

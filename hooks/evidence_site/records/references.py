@@ -19,10 +19,11 @@ REFERENCES = {
     "claimed_in": "sources", "corrects": "sources",
     "agent": "agents", "agents": "agents", "not_recorded": "agents", "outcome": "outcomes", "outcomes": "outcomes",
     "studies": "studies", "design": "designs", "designs": "designs", "tier": "tiers",
-    "measure": "measures",
+    "measure": "measures", "conclusions": "conclusions",
 }
 SINGULAR = {"sources": "source", "agents": "agent", "outcomes": "outcome", "studies": "study",
-             "designs": "design", "tiers": "tier", "measures": "measure"}
+             "designs": "design", "tiers": "tier", "measures": "measure",
+            "conclusions": "conclusion"}
 
 
 def walk_references(value: Any, loc: tuple = (), out: list | None = None) -> list[tuple[tuple, str, str]]:

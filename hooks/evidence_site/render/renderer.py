@@ -18,15 +18,18 @@ from markupsafe import Markup
 
 from evidence_site.derive.aggregates import (
     agent_conclusions,
+    agent_findings,
     agent_studies,
     best_level,
+    conclusion_topics,
     intervention_rows,
     measures,
     outcomes_in_order,
+    question_results,
     trial_count,
 )
 from evidence_site.derive.history import changes
-from evidence_site.derive.levels import LevelResult, compute, level_rank
+from evidence_site.derive.levels import LevelResult, compute, level_rank, stale
 from evidence_site.derive.trials import Trial, resolve_trials, trial_key
 from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.labels import short_label, study_label
@@ -34,13 +37,21 @@ from evidence_site.records.models import Section
 from evidence_site.records.references import Use, citing_records
 from evidence_site.render.csl import csl_item, reference_style
 from evidence_site.render.links import link, page_path, url_of
+from evidence_site.render.checker import checker_src
 from evidence_site.render.measure_pages import reader_pages
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION, citation_meta, study_jsonld
 from evidence_site.render.reference_list import References, attribute_text
-from evidence_site.render.template_globals import GLOBALS, VERDICTS, count_text
+from evidence_site.render.template_globals import (
+    GLOBALS,
+    VERDICTS,
+    count_text,
+    population,
+    result_sources,
+    trials_found_text,
+)
 
 # Titles of generated sections a site does not name in evidence/site.yaml (sections:).
-DEFAULT_TITLES = {"topics": "Topics and levels of evidence", "agents": "Agents", "comparisons": "Comparisons",
+DEFAULT_TITLES = {"questions": "Common questions", "topics": "Topics and levels of evidence", "agents": "Agents", "comparisons": "Comparisons",
                   "claims": "Claims checked", "map": "Evidence map", "studies": "Studies", "sources": "Sources",
                   "changes": "What changed", "data": "Open data"}
 
@@ -77,6 +88,7 @@ _ENV = jinja2.Environment(
 _ENV.globals.update(GLOBALS)
 _ACTIONS = _ENV.get_template("partials/record_actions.html.j2")
 # Record text in a line Markdown parses (a heading): no link, emphasis or {: attr} can form.
+_ENV.filters["result_sources"] = result_sources
 _ENV.filters["inert"] = lambda text: Markup(attribute_text(str(text)))
 
 
@@ -137,7 +149,7 @@ class Renderer:
 
         Asked each time rather than kept, so that under `serve` a page that links to a section
         depends on that kind's records (the first claim record adds the link to the claims page)."""
-        records = {"topics": "topics", "agents": "agents", "comparisons": "comparisons", "claims": "claims",
+        records = {"questions": "questions", "topics": "topics", "agents": "agents", "comparisons": "comparisons", "claims": "claims",
                    "map": "studies", "studies": "studies", "sources": "sources"}.get(key)
         return records is None or bool(getattr(self.base, records))
 
@@ -207,7 +219,42 @@ class Renderer:
         studies = sorted(agent_studies(self.base, key), key=lambda s: s.id)
         return self.page("agent.md.j2", page_path("agents", key), agent.name, ("agents", key), agent=agent,
                          studies=studies, count=trial_count(self.base, studies, key, self.trials), levels=self.levels,
-                         conclusions=agent_conclusions(self.base, key))
+                         conclusions=agent_conclusions(self.base, key),
+                         findings=agent_findings(self.base, key, self.trials))
+
+    def question_views(self) -> list[dict]:
+        """Each reader's question with its computed levels, in order: for the questions page and
+        the home page's marker."""
+        base, views = self.base, []
+        topics = conclusion_topics(base)
+        for q in sorted(base.questions.values(), key=lambda q: (q.order, q.id)):
+            results = question_results(base, q, self.levels)
+            sources = list(dict.fromkeys([s for c, _ in results for s in c.sources] + list(q.sources)))
+            agent = base.agents.get(q.agent) if q.agent and self.has_section("agents") else None
+            findings = agent_findings(base, agent.id, self.trials) if agent else None
+            measure = base.measures.get(q.measure) if q.measure else None
+            views.append({
+                "question": q, "results": results, "sources": sources, "topics": topics,
+                "labels": {c.id: ", ".join(base.agents[a].name for a in c.agents if a in base.agents) or c.intervention
+                           for c, _ in results},
+                "several_interventions": len({tuple(c.agents) or c.intervention for c, _ in results}) > 1,
+                "findings": findings, "gaps": trials_found_text(findings, population(base)) if findings else "",
+                "stale": any(c.written_for is None or stale(c, r) for c, r in results),
+                "agent": agent, "checker": checker_src(base, measure) if measure else None,
+                "checker_title": (measure.checker.title if measure.checker else f"{measure.name} checker") if measure else "",
+            })
+        return views
+
+    def questions_index(self) -> Page:
+        return self.index("questions", "questions_index.md.j2", questions=self.question_views())
+
+    def marker_context(self, template: str) -> dict | None:
+        """What a marker's fragment in a hand-written page needs, or None when the site has nothing for it."""
+        if template == "levels_table.md.j2":
+            return {"scheme": self.base.scheme} if self.base.scheme is not None else None
+        if template == "questions_home.md.j2":
+            return {"questions": self.question_views()} if self.base.questions else None
+        return None
 
     def comparison(self, key: str) -> Page:
         comparison = self.base.comparisons[key]
@@ -304,7 +351,7 @@ class Renderer:
         specs += [(page_path("topics", k), partial(self.topic, k)) for k in self.base.topics]
         specs += [(page_path("agents", k), partial(self.agent, k)) for k in self.base.agents]
         specs += [(page_path("comparisons", k), partial(self.comparison, k)) for k in self.base.comparisons]
-        indexes = {"topics": self.topics_index, "agents": partial(self.index, "agents", "agents_index.md.j2"),
+        indexes = {"questions": self.questions_index, "topics": self.topics_index, "agents": partial(self.index, "agents", "agents_index.md.j2"),
                    "comparisons": partial(self.index, "comparisons", "comparisons_index.md.j2"),
                    "claims": self.claims_index, "map": self.evidence_map, "data": self.data_index,
                    "changes": changes_page, "studies": partial(self.index, "studies", "studies_index.md.j2"),

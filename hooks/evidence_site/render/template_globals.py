@@ -6,7 +6,7 @@ from html import escape
 from markupsafe import Markup
 
 from evidence_site.derive.levels import stale, trial_name
-from evidence_site.records.evidence_base import EvidenceBase
+from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.kinds import PAGED
 from evidence_site.records.labels import short_label, study_label
 
@@ -127,5 +127,66 @@ def studies_by_year(base: EvidenceBase) -> list:
     return sorted(base.studies.values(), key=lambda s: (-(base.sources[s.source].year or 0), s.id))
 
 
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def number_word(n: int) -> str:
+    """'one' to 'nine' in words, larger numbers in digits (plain-language style)."""
+    return _WORDS[n] if 0 <= n < len(_WORDS) else str(n)
+
+
+def join_words(items, last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' ('or' when last='or')."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {last} " + items[-1] if items else ""
+
+
+def in_sentence(name: str) -> str:
+    """A name as it reads mid-sentence: 'Fatigue' → 'fatigue', but 'MRI activity' stays."""
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
+def trials_text(n: int) -> str:
+    return f"{number_word(n)} trial{'' if n == 1 else 's'}"
+
+
+def result_sources(result) -> list[str]:
+    """The sources of the papers behind a computed level, sorted, each once."""
+    return sorted({p.source for t in result.trials for p in result.papers(t)})
+
+
+def trials_found_text(findings, pop: str) -> str:
+    """'Tested in MS only for fatigue, in one trial; no trial has looked at relapses or disability.'
+    Computed from an agent's trials (derive/aggregates.py agent_findings); '' when the site names
+    no outcome readers ask about."""
+    where = f" in {pop}" if pop else ""
+    never = join_words([in_sentence(o.name) for o in findings.never_tried], "or")
+    tried = findings.tried
+    if not tried:
+        return f"No trial{where} has looked at {never}." if never else ""
+    if len(tried) == 1:
+        what = f"{in_sentence(tried[0].outcome.name)}, in {trials_text(len(tried[0].result.counted_trials))}"
+    else:
+        what = join_words([f"{in_sentence(f.outcome.name)} ({trials_text(len(f.result.counted_trials))})" for f in tried])
+    return f"Tested{where}{' only' if never else ''} for {what}" + (f"; no trial has looked at {never}." if never else ".")
+
+
+def population(base: EvidenceBase) -> str:
+    """Who the site's trials studied, as headings name them ('' when evidence/site.yaml says not)."""
+    return settings_of(base).population or ""
+
+
+def found_by_outcome(base: EvidenceBase, study) -> list[tuple[str, str, list]]:
+    """(outcome name, direction in words, sources) per outcome a study's findings compare, first
+    finding of each outcome, in the order of the findings: the line a study page opens with."""
+    seen: dict[str, tuple[str, str, list]] = {}
+    for finding in study.findings:
+        if finding.direction and finding.outcome and finding.outcome not in seen:
+            seen[finding.outcome] = (outcome_name(base, finding.outcome), direction_text(finding.direction),
+                                     list(finding.sources))
+    return list(seen.values())
+
+
 GLOBALS = {f.__name__: f for f in (verdict_label, property_label, trial_name, trial_papers, has_pages, tier_label, quality_text,
-                                          design_level, trial_scores, evidence_count, count_text, stale, design_label, outcome_name, direction_text, use_link, studies_by_year, record_name)}
+                                          design_level, trial_scores, evidence_count, count_text, stale, design_label, outcome_name, direction_text, use_link, studies_by_year, record_name,
+                                          number_word, join_words, in_sentence, result_sources, trials_found_text, trials_text, population, found_by_outcome)}
