@@ -182,7 +182,8 @@ class Renderer:
         study = self.base.studies[key]
         title = study.title or self.base.sources[study.source].title
         source = self.base.sources[study.source]
-        meta: dict = {"tags": list(study.tags)}
+        # The tags are listed at the end of the page: above it their chips pushed what it found off a phone's screen.
+        meta: dict = {"tags": list(study.tags), "hide": ["tags"] if study.tags else []}
         if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
             page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
             item = csl_item(source, settings_of(self.base).registries)
