@@ -237,3 +237,20 @@ def test_contributing_links_to_the_preview_where_serve_puts_it():
     assert links, "CONTRIBUTING should say where the preview is"
     for link in links:
         assert urlsplit(link).path.startswith(urlsplit(SITE_URL).path), f"{link}: serve puts the site under {SITE_URL}"
+
+
+def test_new_question_writes_a_record_that_check_refuses_until_filled_in(mini_site):
+    """`evidence-site new question` scaffolds evidence/questions/<id>.yaml; its TODOs fail check,
+    and once filled in with a real conclusion id it passes."""
+    project = mini_site.root
+    assert run_cli(project, "new", "question", "does-it-help").returncode == 0
+    path = project / "evidence/questions/does-it-help.yaml"
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../_schemas/question.schema.json")
+    first = run_cli(project, "check")
+    assert first.returncode == 1 and "evidence/questions/does-it-help.yaml:" in first.stdout
+    path.write_text(text.replace("TODO the question as a reader would ask it", "Does it help?")
+                    .replace("TODO the answer in plain words, in a sentence or two", "It did not change bone density.")
+                    .replace("TODO-conclusion-id", "vitd-bone-density"))
+    second = run_cli(project, "check")
+    assert second.returncode == 0, second.stdout

@@ -156,7 +156,7 @@ def result_sources(result) -> list[str]:
 
 
 def trials_found_text(findings, pop: str) -> str:
-    """'Tested in MS only for fatigue, in one trial; no trial has looked at relapses or disability.'
+    """'Tested in <population> only for fatigue, in one trial; no trial has looked at relapses or disability.'
     Computed from an agent's trials (derive/aggregates.py agent_findings); '' when the site names
     no outcome readers ask about."""
     where = f" in {pop}" if pop else ""
