@@ -22,7 +22,7 @@ from nuchecker import validate
 SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M).group(1)
 BASE_PATH = urlsplit(SITE_URL).path or "/"
 # Text keys of a claim (anything with 'sources' that the site asserts).
-CLAIM_TEXT = ("text", "statement", "plain", "quote", "explanation")
+CLAIM_TEXT = ("text", "statement", "plain", "quote", "explanation", "answer")
 
 
 # --- the link checker itself ------------------------------------------------------------------------
