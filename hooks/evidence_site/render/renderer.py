@@ -257,6 +257,15 @@ class Renderer:
             return {"questions": self.question_views()} if self.base.questions else None
         return None
 
+    def agents_index(self) -> Page:
+        pop = population(self.base)
+        summaries = {}
+        for key in self.base.agents:  # (the computed sentence, the sources of the trials it counts)
+            findings = agent_findings(self.base, key, self.trials)
+            summaries[key] = (trials_found_text(findings, pop),
+                              sorted({s for f in findings.tried for s in result_sources(f.result)}))
+        return self.index("agents", "agents_index.md.j2", summaries=summaries)
+
     def comparison(self, key: str) -> Page:
         comparison = self.base.comparisons[key]
         agents = [self.base.agents[a] for a in comparison.agents]
@@ -352,7 +361,7 @@ class Renderer:
         specs += [(page_path("topics", k), partial(self.topic, k)) for k in self.base.topics]
         specs += [(page_path("agents", k), partial(self.agent, k)) for k in self.base.agents]
         specs += [(page_path("comparisons", k), partial(self.comparison, k)) for k in self.base.comparisons]
-        indexes = {"questions": self.questions_index, "topics": self.topics_index, "agents": partial(self.index, "agents", "agents_index.md.j2"),
+        indexes = {"questions": self.questions_index, "topics": self.topics_index, "agents": self.agents_index,
                    "comparisons": partial(self.index, "comparisons", "comparisons_index.md.j2"),
                    "claims": self.claims_index, "map": self.evidence_map, "data": self.data_index,
                    "changes": changes_page, "studies": partial(self.index, "studies", "studies_index.md.j2"),
