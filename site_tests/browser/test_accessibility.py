@@ -11,9 +11,11 @@ REAL = load_base(ROOT / "evidence")
 
 
 def real_pages() -> list[str]:
-    """Home, a study, a topic and a comparison (when the evidence has them), the checker, figures, tags."""
+    """Home, the questions, a study, a topic, an agent and a comparison (when the evidence has them),
+    the checker, figures, tags."""
     pages = ["", "checker/", "figures/", "tags/", "studies/", "comparisons/", "topics/"]
-    for kind in ("studies", "topics", "comparisons"):
+    pages += ["questions/"] if REAL.questions else []
+    for kind in ("studies", "topics", "comparisons", "agents"):
         first = next(iter(REAL.of(kind)), None)
         if first:
             pages.append(f"{kind}/{first}/")
