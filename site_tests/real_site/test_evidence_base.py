@@ -79,3 +79,26 @@ def test_real_pages_request_nothing_outside_the_site(real_site):
         loaded += [h for h in re.findall(r'<link[^>]*\shref="([^"]+)"', html)]
         external = [u for u in loaded if re.match(r"(https?:)?//", u) and not u.startswith(site_url)]
         assert not external, (path, external)
+
+
+def test_every_arm_with_25ohd_values_has_a_line_in_every_chart(real_site):
+    """An arm result with a before or after value is drawn: as its own line, or (a later paper on the
+    same trial reporting the same arm) named beside the line of the first paper. A value typed into a
+    record that no chart shows would be a silent loss."""
+    import html
+
+    from evidence_site.records.evidence_base import trial_key
+    from evidence_site.render.charts import arm_rows
+
+    page = html.unescape((real_site / "figures/index.html").read_text(encoding="utf-8"))
+    descs = re.findall(r'<desc id="chart-arms-[^"]+">(.*?)</desc>', page, re.S)
+    assert descs, "the figures page has no per-arm chart"
+    for measure in BASE.measures.values():
+        rows = arm_rows(BASE, measure)
+        drawn = {(trial_key(BASE.studies[r.study]), r.arm) for r in rows}
+        for study in BASE.studies.values():
+            for result in study.arm_results:
+                if result.measure == measure.id and (result.before is not None or result.after is not None):
+                    assert (trial_key(study), result.arm) in drawn, f"{study.id}: arm '{result.arm}' has no line"
+        for row in rows:
+            assert all(f"{row.label}, {row.arm}: before" in d for d in descs), f"{row.label}, {row.arm} is not drawn"
