@@ -59,3 +59,23 @@ def test_figures_page_without_arm_data_or_thresholds_still_builds(mini_site):
     assert result.returncode == 0, result.stderr
     page = mini_site.html("figures/index.html")
     assert 'id="no-arm-results-level"' in page and page.count('<figure class="chart-figure"') == 1
+
+
+def test_the_arms_of_one_trial_stay_together_when_a_later_paper_gives_one_of_them(mini_site):
+    """A later paper on a trial that reports another arm (its placebo group, say) is drawn beside the
+    trial's other arms, not after a trial published in between, and each arm with values has a row."""
+    from evidence_site.render.charts import arm_rows
+
+    study = mini_site.read("evidence/studies/paper-a.yaml").replace("aliases: [/old-page]\n", "")
+    other = (study.replace("id: paper-a", "id: paper-b").replace("trial: fixture-trial", "trial: other-trial")
+             .replace("reviewed: 2026-01-01", "year: 2021\nreviewed: 2026-01-01"))
+    later = (study.replace("id: paper-a", "id: paper-c").replace("reviewed: 2026-01-01", "year: 2024\nreviewed: 2026-01-01")
+             .replace("arm: Placebo", "arm: Low dose"))
+    mini_site.write("evidence/studies/paper-b.yaml", other)
+    mini_site.write("evidence/studies/paper-c.yaml", later)
+    base = load_base(mini_site.root / "evidence")
+    rows = arm_rows(base, base.measures["level"])
+    assert [(r.study, r.arm) for r in rows] == [("paper-a", "Vitamin D3"), ("paper-a", "Placebo"),
+                                                ("paper-c", "Low dose"), ("paper-b", "Vitamin D3"),
+                                                ("paper-b", "Placebo")]
+    assert len(rows[0].also) == 1  # paper-c reports the Vitamin D3 arm too: one line, not two

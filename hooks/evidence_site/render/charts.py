@@ -85,7 +85,9 @@ def arm_rows(base: EvidenceBase, measure: Measure) -> list[ArmRow]:
     """One row per arm of each TRIAL for one measure, by study year then study id, in record order.
 
     Papers on one trial report the same arm; the arm is drawn once, from the first paper (by
-    year) that gives it, and the row names the other papers that report it too."""
+    year) that gives it, and the row names the other papers that report it too. The arms of one
+    trial stay together, even when a later paper gives one of them: a control arm drawn apart
+    from its trial's other arms, under another trial's line, reads as a separate study."""
     rows: dict[tuple[str, str], ArmRow] = {}
     studies = sorted(base.studies.values(), key=lambda s: (study_year(base, s) or 0, s.id))
     for study in studies:
@@ -98,7 +100,10 @@ def arm_rows(base: EvidenceBase, measure: Measure) -> list[ArmRow]:
                 continue
             rows[key] = ArmRow(study.id, study.label or label, r.arm, r.unit, r.before, r.after,
                                r.timepoint, tuple(r.sources), measure)
-    return list(rows.values())
+    first = {}
+    for trial, _ in rows:
+        first.setdefault(trial, len(first))
+    return [row for _, row in sorted(rows.items(), key=lambda item: first[item[0][0]])]
 
 
 def study_year(base: EvidenceBase, study) -> int | None:
