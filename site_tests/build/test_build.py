@@ -95,6 +95,31 @@ def test_topic_page_shows_computed_level_beside_the_stated_one(mini_site):
     assert "Level stated by A fixture review: 1a (computed here: 1b)" in page
     overview = mini_site.html("topics/index.html")
     assert 'href="bone/#c-vitd-bone-density"' in overview
+    box = re.search(r'<div class="admonition note stated-level">.*?</div>', page, re.S).group(0)
+    beside = re.search(r'<p class="stated-beside" data-claim>(.*?)</p>', box, re.S).group(1)
+    assert "Level 1b" in beside and "no difference, 1 trial at this level" in beside and 'class="citation"' in beside
+
+
+def test_a_level_stated_on_the_sources_own_scale_is_shown_beside_the_computed_one_not_compared(mini_site):
+    """A review's GRADE certainty is a judgement on another scale: the page shows it, cited, next to the
+    computed level with its direction, trial count and citations, and never as 'computed here: X'."""
+    topic = mini_site.read("evidence/topics/bone.yaml").replace(
+        'stated_level: {level: 1a, source: review-a, quote: "There is level 1a evidence."}',
+        "stated_level: {level: low, source: review-a, scale: GRADE certainty of evidence}")
+    mini_site.write("evidence/topics/bone.yaml", topic)
+    result = mini_site.build()
+    assert result.returncode == 0, result.stderr
+    page = re.sub(r"</?abbr[^>]*>", "", mini_site.html("topics/bone/index.html"))
+    box = re.search(r'<div class="admonition note stated-level">.*?</div>', page, re.S).group(0)
+    assert "GRADE certainty of evidence stated by A fixture review: low</p>" in box and "computed here" not in box
+    stated = re.search(r"<p data-claim>GRADE certainty of evidence as A fixture review states it: low (.*?)</p>",
+                       box, re.S).group(1)
+    assert 'class="citation"' in stated
+    beside = re.search(r'<p class="stated-beside" data-claim>(.*?)</p>', box, re.S).group(1)
+    assert "Level 1b" in beside and "no difference, 1 trial at this level" in beside and 'class="citation"' in beside
+    assert "states low on its own scale (GRADE certainty of evidence)" in page
+    assert "Level low needs" not in page
+    assert "low (GRADE certainty of evidence)" in mini_site.html("topics/index.html")
 
 
 def test_a_second_independent_rct_makes_the_conclusion_1a(mini_site):

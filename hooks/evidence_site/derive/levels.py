@@ -153,7 +153,12 @@ def explain(base, scheme, level, trials, best, direction, conclusion) -> list[st
                            + (f" (the assessment given for {who}, used for every paper on the trial)" if who else "")
                            + f": {grade}.")
     stated = conclusion.stated_level if conclusion else None
-    if stated and stated.level != level.id:
+    if stated and stated.scale:
+        source = base.sources.get(stated.source)
+        who = source_label(source) if source else stated.source
+        reasons.append(f"{who} states {stated.level} on its own scale ({stated.scale}); it judges the evidence "
+                       "differently, so it is shown beside the computed level, not compared with it.")
+    elif stated and stated.level != level.id:
         source = base.sources.get(stated.source)
         who = source_label(source) if source else stated.source
         grouped = [t for t in trials if len(t.papers) > 1]

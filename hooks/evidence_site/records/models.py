@@ -191,6 +191,9 @@ class StatedLevel(BaseModel):
     level: Annotated[str, Field(min_length=1, max_length=20, description="As the source gives it: '1a', '2', 'conflicting'")]
     source: Key
     quote: Optional[Text] = None
+    scale: Optional[Annotated[str, Field(min_length=1, max_length=80)]] = Field(
+        None, description="The source's own scale when it is not this site's levels, e.g. 'GRADE certainty of "
+                          "evidence': the level is then shown beside the computed one, never compared with it")
 
 
 class WrittenFor(BaseModel):
