@@ -102,3 +102,39 @@ def test_every_arm_with_25ohd_values_has_a_line_in_every_chart(real_site):
                     assert (trial_key(study), result.arm) in drawn, f"{study.id}: arm '{result.arm}' has no line"
         for row in rows:
             assert all(f"{row.label}, {row.arm}: before" in d for d in descs), f"{row.label}, {row.arm} is not drawn"
+
+
+def _conclusion_section(real_site, topic: str, conclusion: str) -> str:
+    page = (real_site / f"topics/{topic}/index.html").read_text(encoding="utf-8")
+    page = re.sub(r"</?abbr[^>]*>", "", page)
+    return re.search(rf'<section class="conclusion" id="c-{conclusion}".*?</section>', page, re.S).group(0)
+
+
+def test_the_relapses_conclusion_shows_its_computed_level_with_direction_trial_count_and_citations(real_site):
+    from evidence_site.derive.levels import compute
+
+    conclusion = next(c for c in BASE.topics["relapses-disability-fatigue"].conclusions if c.id == "vitamin-d3-relapses")
+    result = compute(BASE, conclusion)
+    section = _conclusion_section(real_site, "relapses-disability-fatigue", "vitamin-d3-relapses")
+    badge = re.search(r'<p class="conclusion-level">(.*?)</p>', section, re.S).group(1)
+    n = len(result.best)
+    assert f"Level {result.level.id}" in badge
+    assert f"{result.direction.replace('-', ' ')}, {n} trial{'' if n == 1 else 's'} at this level" in badge
+    evidence = re.search(r'<th scope="row">Evidence</th><td data-claim>(.*?)</td>', section, re.S).group(1)
+    trials = len(result.counted_trials)
+    assert evidence.startswith(f"{trials} trials") and evidence.count('class="citation"') >= trials
+
+
+def test_every_stated_level_is_cited_beside_the_computed_level_and_its_citations(real_site):
+    """Wherever a source's own level is shown (a review module's level, or a review's GRADE certainty),
+    the computed level with its direction and trial count stands beside it, and both are cited."""
+    stated = [(t.id, c) for t in BASE.topics.values() for c in t.conclusions if c.stated_level]
+    assert stated
+    for topic, c in stated:
+        box = re.search(r'<div class="admonition note stated-level">.*?</div>',
+                        _conclusion_section(real_site, topic, c.id), re.S).group(0)
+        title = re.search(r'<p class="admonition-title">(.*?)</p>', box, re.S).group(1)
+        assert f": {c.stated_level.level}" in title
+        assert re.search(r"<p data-claim>.*?class=\"citation\".*?</p>", box, re.S), f"{c.id}: stated level uncited"
+        beside = re.search(r'<p class="stated-beside" data-claim>(.*?)</p>', box, re.S).group(1)
+        assert "at this level" in beside and 'class="citation"' in beside, f"{c.id}: computed level not beside it"
