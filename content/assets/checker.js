@@ -91,6 +91,73 @@
     });
   }
 
+  /* A cut-off in another unit, rounded for display only, as checker.py's shown_bound: whole
+     numbers from 10 up, else one decimal (125 nmol/L shows as 50 ng/mL, not 50.1). */
+  function showBound(value) {
+    return value >= 10 ? String(Math.floor(value + 0.5)) : show(Math.floor(value * 10 + 0.5) / 10);
+  }
+
+  function boundInOthers(value, unit, data) {
+    return others(unit, data).map(function (u) { return showBound(convert(value, unit, u, data)) + " " + u; }).join(" or ");
+  }
+
+  function withCutOffs(data) {
+    return data.sets.filter(function (set) { return set.status !== "no-thresholds" && set.bands.length; });
+  }
+
+  /* The summary line, as checker.py's summary_line: authorities with cut-offs counted by the
+     category of the band the result falls in; toxic first, then the larger groups. */
+  function summary(value, unit, data) {
+    var counted = withCutOffs(data);
+    if (!counted.length) return null;
+    var counts = {};
+    counted.forEach(function (set) {
+      var band = bandOf(set, convert(value, unit, set.unit, data));
+      var category = band ? band.category : "none";
+      counts[category] = (counts[category] || 0) + 1;
+    });
+    var groups = data.order.filter(function (c) { return counts[c]; });
+    groups.sort(function (a, b) {
+      var ka = [a !== "toxic" ? 1 : 0, a === "none" ? 1 : 0, -counts[a], data.order.indexOf(a)];
+      var kb = [b !== "toxic" ? 1 : 0, b === "none" ? 1 : 0, -counts[b], data.order.indexOf(b)];
+      for (var i = 0; i < ka.length; i++) { if (ka[i] !== kb[i]) return ka[i] - kb[i]; }
+      return 0;
+    });
+    var total = counted.length, shown = show(value) + " " + unit;
+    var parts = groups.map(function (category, i) {
+      var count = counts[category];
+      var words = data.words[category][count === 1 ? 0 : 1].replace("{value}", i === 0 ? shown : "it");
+      if (i > 0) return count + " " + words;
+      if (count === total) {
+        var who = total === 1 ? "The only authority that sets" : total === 2 ? "Both authorities that set"
+          : "All " + total + " authorities that set";
+        return who + " cut-offs " + words;
+      }
+      return count + " of the " + total + " authorities that set cut-offs " + words;
+    });
+    if (parts.length > 1) parts.splice(-2, 2, parts[parts.length - 2] + " and " + parts[parts.length - 1]);
+    return parts.join(", ") + ".";
+  }
+
+  /* Plain words for a result no band of the set holds: below, above or between its ranges. */
+  function outside(set, inSet, data) {
+    var bands = set.bands, first = bands[0], last = bands[bands.length - 1];
+    var yours = "Your result, " + show(inSet) + " " + set.unit + " in this authority's unit, ";
+    if (first.lower !== null && inSet < first.lower) {
+      return yours + "is below every range it sets: its lowest range starts at " + show(first.lower) + " " + set.unit + ".";
+    }
+    if (last.upper !== null && inSet >= last.upper) {
+      return yours + "is above every range it sets: its highest range ends below " + show(last.upper) + " " + set.unit + ".";
+    }
+    for (var i = 0; i + 1 < bands.length; i++) {
+      if (bands[i].upper !== null && bands[i + 1].lower !== null && inSet >= bands[i].upper && inSet < bands[i + 1].lower) {
+        return yours + "falls in a gap between two of its ranges (" + show(bands[i].upper) + " to under " +
+          show(bands[i + 1].lower) + " " + set.unit + ").";
+      }
+    }
+    return yours + "is not in any of its ranges.";
+  }
+
   function setResult(set, value, unit, data) {
     var item = el("li", "checker-set status-" + set.status);
     item.setAttribute("data-set", set.id);
@@ -112,18 +179,20 @@
       if (band) {
         line.appendChild(document.createTextNode("Band: "));
         line.appendChild(el("strong", "band-label", band.label));
-        line.appendChild(document.createTextNode(" (" + band.range + ")."));
+        var range = band.range + (band.ranges[unit] ? "; " + band.ranges[unit] : "");
+        line.appendChild(document.createTextNode(" (" + range + "). "));
+        line.appendChild(el("span", "checker-category", data.notes[band.category]));
         if (band.meaning) line.appendChild(document.createTextNode(" " + band.meaning));
         cite(line, band.cites);
       } else {
-        line.appendChild(document.createTextNode("Not in any band of this authority (its bands: " +
-          set.bands.map(function (b) { return b.label + ", " + b.range; }).join("; ") + ")."));
+        line.appendChild(document.createTextNode(outside(set, inSet, data)));
         cite(line, set.cites);
       }
       line.setAttribute("data-band", band ? band.label : "");
+      line.setAttribute("data-category", band ? band.category : "none");
       var cut = nearCutoff(set, inSet, data.near);
       if (cut !== null) {
-        var elsewhere = inOthers(cut, set.unit, data);
+        var elsewhere = boundInOthers(cut, set.unit, data);
         item.appendChild(line);
         line = el("p", "checker-near", "This is close to the cut-off of " + show(cut) + " " + set.unit +
           (elsewhere ? " (" + elsewhere + ")" : "") + ": lab rounding or unit conversion " +
@@ -162,9 +231,14 @@
       region.appendChild(el("p", "checker-empty", "No authority's thresholds are recorded on this site yet."));
       return;
     }
+    var line = summary(value, unit, data);
+    if (line) region.appendChild(el("p", "checker-summary", line));
+    var details = el("details", "checker-details");
+    details.appendChild(el("summary", null, "What each authority says, with its sources"));
     var list = el("ul", "checker-sets");
     data.sets.forEach(function (set) { list.appendChild(setResult(set, value, unit, data)); });
-    region.appendChild(list);
+    details.appendChild(list);
+    region.appendChild(details);
   }
 
   function init() {

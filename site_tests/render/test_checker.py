@@ -12,7 +12,8 @@ import pytest
 from conftest import FIXTURES
 from evidence_site.errors import EvidenceCheckFailed
 from evidence_site.pipeline import load_base
-from evidence_site.render.checker import band_of, convert, range_text, script_json
+from evidence_site.render.checker import (band_of, converted_range, convert, ordered_sets, range_text, script_json,
+                                          shown_bound, summary_line)
 
 BASE = load_base(FIXTURES / "mini/evidence")
 LEVEL = BASE.measures["level"]
@@ -45,6 +46,58 @@ def test_unit_conversion_uses_the_measures_factor_and_is_exact_at_cut_offs():
     assert range_text(None, 30, "nmol/L") == "below 30 nmol/L"
     assert range_text(30, 50, "nmol/L") == "30 to under 50 nmol/L"
     assert range_text(125, None, "nmol/L") == "125 nmol/L and above"
+
+
+SETS = ordered_sets(BASE, LEVEL)
+ONLY = lambda *ids: [BASE.thresholds[i] for i in ids]  # noqa: E731
+
+
+@pytest.mark.parametrize("sets, value, unit, line", [
+    (SETS, 45, "nmol/L", "2 of the 3 authorities that set cut-offs put 45 nmol/L below their recommended level "
+                         "and 1 has no range that includes it."),
+    (SETS, 18, "ng/mL", "2 of the 3 authorities that set cut-offs put 18 ng/mL below their recommended level "
+                        "and 1 has no range that includes it."),
+    # 20 ng/mL is 49.92 nmol/L: under set A's 50, at set B's lower cut-off (inclusive), both below
+    (SETS, 20, "ng/mL", "2 of the 3 authorities that set cut-offs put 20 ng/mL below their recommended level "
+                        "and 1 has no range that includes it."),
+    (SETS, 49.92, "nmol/L", "2 of the 3 authorities that set cut-offs put 49.9 nmol/L below their recommended "
+                            "level and 1 has no range that includes it."),
+    (SETS, 50, "nmol/L", "1 of the 3 authorities that set cut-offs puts 50 nmol/L below its recommended level, "
+                         "1 puts it within its recommended range and 1 has no range that includes it."),
+    (SETS, 30, "ng/mL", "2 of the 3 authorities that set cut-offs put 30 ng/mL within their recommended range "
+                        "and 1 has no range that includes it."),
+    (SETS, 125, "nmol/L", "1 of the 3 authorities that set cut-offs puts 125 nmol/L within its recommended range, "
+                          "1 puts it above its recommended range and 1 has no range that includes it."),
+    (SETS, 124.9, "nmol/L", "2 of the 3 authorities that set cut-offs put 124.9 nmol/L within their recommended "
+                            "range and 1 has no range that includes it."),
+    # toxic comes first, whatever its count; 150 ng/mL is 374.4 nmol/L, the toxic cut-off (inclusive)
+    (SETS, 150, "ng/mL", "1 of the 3 authorities that set cut-offs puts 150 ng/mL in its toxic range, 1 puts it "
+                         "within its recommended range and 1 puts it above its recommended range."),
+    (SETS, 374.4, "nmol/L", "1 of the 3 authorities that set cut-offs puts 374.4 nmol/L in its toxic range, 1 puts "
+                            "it within its recommended range and 1 puts it above its recommended range."),
+    (SETS, 374.3, "nmol/L", "1 of the 3 authorities that set cut-offs puts 374.3 nmol/L within its recommended "
+                            "range, 1 puts it above its recommended range and 1 has no range that includes it."),
+    (ONLY("set-a", "set-b"), 100, "nmol/L", "Both authorities that set cut-offs put 100 nmol/L within their "
+                                            "recommended range."),
+    (ONLY("set-a", "set-b", "set-c"), 20, "nmol/L", "Both authorities that set cut-offs put 20 nmol/L below their "
+                                                    "recommended level."),
+    (ONLY("set-d"), 160, "ng/mL", "The only authority that sets cut-offs puts 160 ng/mL in its toxic range."),
+    (ONLY("set-c"), 50, "nmol/L", None),  # endorses no cut-offs: nothing to count
+    ([], 50, "nmol/L", None),
+])
+def test_the_summary_line_counts_authorities_by_the_category_of_their_band(sets, value, unit, line):
+    assert summary_line(sets, value, unit, LEVEL) == line
+
+
+def test_converted_cut_offs_are_rounded_for_display_only():
+    iom_like = BASE.thresholds["set-a"]  # 125 nmol/L is 50.08 ng/mL; the band keeps 125
+    assert convert(125, "nmol/L", "ng/mL", LEVEL) == 50.080128
+    assert converted_range(iom_like.bands[3], "nmol/L", "ng/mL", LEVEL) == "50 ng/mL and above"
+    assert converted_range(iom_like.bands[1], "nmol/L", "ng/mL", LEVEL) == "12 to under 20 ng/mL"
+    assert [shown_bound(v) for v in (49.92, 74.88, 99.84, 249.6, 374.4, 9.96, 0.44)] == [50, 75, 100, 250, 374, 10, 0.4]
+    # placing a result still uses the exact cut-off: 50 ng/mL is 124.8 nmol/L, 50.1 ng/mL is 125.05
+    assert band_of(iom_like, 50.0, "ng/mL", LEVEL).label == "Adequate"
+    assert band_of(iom_like, 50.1, "ng/mL", LEVEL).label == "Possibly too high"
 
 
 def test_embedded_json_cannot_close_its_script_element():
@@ -99,9 +152,20 @@ def test_the_checker_page_builds_with_no_threshold_sets(mini_site):
 
 
 @pytest.mark.parametrize("bands, message", [
-    ("  - {label: A, lower: 50, upper: 30, sources: [guideline-a]}\n", "bands[0]: lower 50 is not below upper 30"),
-    ("  - {label: A, upper: 50, sources: [guideline-a]}\n  - {label: B, lower: 40, sources: [guideline-a]}\n",
+    ("  - {label: A, category: below, lower: 50, upper: 30, sources: [guideline-a]}\n", "bands[0]: lower 50 is not below upper 30"),
+    ("  - {label: A, category: below, upper: 50, sources: [guideline-a]}\n"
+     "  - {label: B, category: within, lower: 40, sources: [guideline-a]}\n",
      "bands[1]: band 'B' overlaps band 'A'"),
+    ("  - {label: A, category: above, upper: 50, sources: [guideline-a]}\n"
+     "  - {label: B, category: within, lower: 50, sources: [guideline-a]}\n",
+     "bands[1].category: 'within' is lower than 'above' of the band below it, 'A' (categories rise with the level: "
+     "below, within, above, toxic)"),
+    ("  - {label: A, category: toxic, upper: 50, sources: [guideline-a]}\n"
+     "  - {label: B, category: below, lower: 50, sources: [guideline-a]}\n",
+     "bands[1].category: 'below' is lower than 'toxic'"),
+    ("  - {label: A, category: low, upper: 50, sources: [guideline-a]}\n",
+     "bands[0].category: 'low' is not one of: below, within, above, toxic (did you mean 'below'?)"),
+    ("  - {label: A, upper: 50, sources: [guideline-a]}\n", "bands[0].category: missing required field (add 'category:')"),
 ])
 def test_bad_bands_are_errors(tmp_path, bands, message):
     evidence = tmp_path / "evidence"
@@ -135,8 +199,8 @@ measure: grip
 unit: kg
 summary: {text: Fixture grip bands., sources: [guideline-a]}
 bands:
-  - {label: Weak, upper: 20, sources: [guideline-a]}
-  - {label: Strong, lower: 20, sources: [guideline-a]}
+  - {label: Weak, category: below, upper: 20, sources: [guideline-a]}
+  - {label: Strong, category: within, lower: 20, sources: [guideline-a]}
 """)
     result = mini_site.build()
     assert result.returncode == 0, result.stderr
@@ -145,6 +209,6 @@ bands:
     assert second["units"] == ["kg", "lb", "N"] and [s["id"] for s in second["sets"]] == ["grip-bands"]
     grip = mini_site.html("checker/grip/index.html")
     assert "1 lb = 0.4536 kg; 1 N = 0.102 kg" in grip and "Range (lb)" in grip and "Range (N)" in grip
-    assert "44.1 lb and above" in grip  # 20 kg in pounds, in the static table
+    assert "44 lb and above" in grip  # 20 kg (44.09 lb) in pounds, rounded for display, in the static table
     figures = mini_site.html("figures/index.html")
     assert 'id="arms-level"' in figures and 'id="no-arm-results-grip"' in figures

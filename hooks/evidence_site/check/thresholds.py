@@ -1,9 +1,11 @@
-"""Threshold sets: bands are ranges (lower below upper) that do not overlap."""
+"""Threshold sets: bands are ranges (lower below upper) that do not overlap, and their categories
+rise with the level (below, within, above, toxic), as the checker's summary line assumes."""
 from __future__ import annotations
 
 from evidence_site.errors import EvidenceError
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.labels import number
+from evidence_site.records.models import BAND_CATEGORIES
 
 
 def threshold_problems(base: EvidenceBase) -> list[EvidenceError]:
@@ -28,4 +30,9 @@ def threshold_problems(base: EvidenceBase) -> list[EvidenceError]:
                 file, line = base.where("thresholds", key, ("bands", j))
                 out.append(EvidenceError(file, line, f"bands[{j}]", f"band '{b.label}' overlaps band '{a.label}'",
                                          "a result must fall in at most one band of a set"))
+            elif BAND_CATEGORIES.index(b.category) < BAND_CATEGORIES.index(a.category):
+                file, line = base.where("thresholds", key, ("bands", j, "category"))
+                out.append(EvidenceError(file, line, f"bands[{j}].category", f"'{b.category}' is lower than "
+                                         f"'{a.category}' of the band below it, '{a.label}'",
+                                         "categories rise with the level: below, within, above, toxic"))
     return out

@@ -267,9 +267,18 @@ class Comparison(Record, Reviewed):
 Bound = Annotated[StrictFloat, Field(ge=0, le=10_000, allow_inf_nan=False)]
 
 
+# Where a band lies against the authority's own recommended range, in the order levels rise: the
+# checker's summary line counts authorities by it, so readers get one answer before six vocabularies.
+BAND_CATEGORIES = ("below", "within", "above", "toxic")
+BandCategory = Literal["below", "within", "above", "toxic"]
+
+
 class Band(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
     label: ShortText
+    category: BandCategory = Field(description=(
+        "Where the band lies against the authority's recommended range: below, within, above, or "
+        "toxic (a level the source calls toxic)"))
     lower: Optional[Bound] = Field(None, description="Inclusive lower bound")
     upper: Optional[Bound] = Field(None, description="Exclusive upper bound")
     meaning: Optional[Text] = None

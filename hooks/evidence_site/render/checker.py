@@ -6,10 +6,16 @@ script (content/assets/checker.js) that places a reader's result in each set's b
 their conversion factors come from the measure record (evidence/measures/), never from code.
 The functions here are the reference the script follows; the browser tests hold the two to the
 same answers.
+
+A result opens with one summary line that counts the authorities with cut-offs by the category of
+the band the result falls in (below, within or above the authority's recommended range, toxic);
+the per-authority bands follow, folded. The wording of each category is here, once, and travels
+to the script in the JSON.
 """
 from __future__ import annotations
 
 import json
+import math
 import posixpath
 from dataclasses import dataclass
 from typing import Iterable
@@ -84,10 +90,78 @@ def range_text(lower: float | None, upper: float | None, unit: str) -> str:
     return f"{number(lower)} to under {number(upper)} {unit}"
 
 
+def shown_bound(value: float) -> float:
+    """A cut-off converted to another unit, rounded for display only (half up, as the script's
+    Math.round): whole numbers from 10 up, else one decimal. 125 nmol/L is 50.08 ng/mL, which the
+    source writes 50; the band itself keeps the exact value."""
+    return math.floor(value + 0.5) if value >= 10 else math.floor(value * 10 + 0.5) / 10
+
+
 def converted_range(band: Band, unit: str, to: str, measure: Measure) -> str:
     """The band's range in another unit, as the reader may have it on a lab report."""
-    conv = lambda v: None if v is None else convert(v, unit, to, measure)  # noqa: E731
+    conv = lambda v: None if v is None else shown_bound(convert(v, unit, to, measure))  # noqa: E731
     return range_text(conv(band.lower), conv(band.upper), to)
+
+
+# How the summary line says where one authority (first form) or several (second) place a result;
+# "none" is a set with cut-offs none of whose bands holds the result. {value} is the result.
+CATEGORY_WORDS = {
+    "toxic": ("puts {value} in its toxic range", "put {value} in their toxic range"),
+    "above": ("puts {value} above its recommended range", "put {value} above their recommended range"),
+    "below": ("puts {value} below its recommended level", "put {value} below their recommended level"),
+    "within": ("puts {value} within its recommended range", "put {value} within their recommended range"),
+    "none": ("has no range that includes {value}", "have no range that includes {value}"),
+}
+CATEGORY_ORDER = ("below", "within", "above", "toxic", "none")  # ties in the count keep this order
+# Shown beside the band in each authority's details.
+CATEGORY_NOTE = {"below": "Below this authority's recommended level.",
+                 "within": "Within this authority's recommended range.",
+                 "above": "Above this authority's recommended range.",
+                 "toxic": "In this authority's toxic range."}
+
+
+def with_cut_offs(sets: Iterable[ThresholdSet]) -> list[ThresholdSet]:
+    """The sets a summary counts: those that place results in bands (superseded ones too)."""
+    return [t for t in sets if t.status != "no-thresholds" and t.bands]
+
+
+def shown_value(value: float) -> str:
+    """A reader's result as the script shows it: one decimal at most, rounded half up (49.92 -> '49.9')."""
+    return number(math.floor(value * 10 + 0.5) / 10)
+
+
+def plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def summary_line(sets: list[ThresholdSet], value: float, unit: str, measure: Measure) -> str | None:
+    """'4 of the 5 authorities that set cut-offs put 45 nmol/L below their recommended level and 1
+    has no range that includes it.' Toxic comes first whatever its count; then the larger groups."""
+    counted = with_cut_offs(sets)
+    if not counted:
+        return None
+    counts: dict[str, int] = {}
+    for tset in counted:
+        band = band_of(tset, value, unit, measure)
+        category = band.category if band else "none"
+        counts[category] = counts.get(category, 0) + 1
+    groups = sorted(counts.items(), key=lambda kv: (kv[0] != "toxic", kv[0] == "none", -kv[1],
+                                                    CATEGORY_ORDER.index(kv[0])))
+    total, shown = len(counted), f"{shown_value(value)} {unit}"
+    parts = []
+    for i, (category, count) in enumerate(groups):
+        words = plural(count, *CATEGORY_WORDS[category]).format(value=shown if i == 0 else "it")
+        if i > 0:
+            parts.append(f"{count} {words}")
+        elif count == total:
+            who = ("The only authority that sets" if total == 1 else "Both authorities that set" if total == 2
+                   else f"All {total} authorities that set")
+            parts.append(f"{who} cut-offs {words}")
+        else:
+            parts.append(f"{count} of the {total} authorities that set cut-offs {words}")
+    if len(parts) > 1:
+        parts[-2:] = [f"{parts[-2]} and {parts[-1]}"]
+    return ", ".join(parts) + "."
 
 
 def script_json(data: object) -> str:
@@ -112,12 +186,15 @@ def checker_data(base: EvidenceBase, refs: References, measure: Measure) -> dict
             "statusText": STATUS_TEXT[tset.status], "unit": tset.unit,
             "summary": tset.summary.text, "cites": _cites(refs, tset.summary.sources),
             "bands": [{"label": b.label, "lower": b.lower, "upper": b.upper, "meaning": b.meaning,
-                       "range": range_text(b.lower, b.upper, tset.unit), "cites": _cites(refs, b.sources)}
+                       "category": b.category, "range": range_text(b.lower, b.upper, tset.unit),
+                       "ranges": {u: converted_range(b, tset.unit, u, measure) for u in other_units(measure, tset.unit)},
+                       "cites": _cites(refs, b.sources)}
                       for b in ordered_bands(tset)] if tset.status != "no-thresholds" else [],
         })
     return {"abbreviation": measure.abbreviation, "units": [u.unit for u in measure.units],
             "factors": {u.unit: u.factor for u in measure.units}, "max": {u.unit: u.plausible_max for u in measure.units},
-            "near": NEAR, "sets": sets}
+            "near": NEAR, "sets": sets, "words": CATEGORY_WORDS, "order": list(CATEGORY_ORDER),
+            "notes": CATEGORY_NOTE}
 
 
 def asset_link(from_src: str, asset: str, directory_urls: bool = True) -> str:
@@ -142,4 +219,5 @@ def set_views(base: EvidenceBase, measure: Measure) -> list[SetView]:
 
 
 TEMPLATE_GLOBALS = {"range_text": range_text, "converted_range": converted_range, "other_units": other_units,
-                    "script_json": script_json, "checker_data": checker_data, "number": number}
+                    "script_json": script_json, "checker_data": checker_data, "number": number,
+                    "category_note": CATEGORY_NOTE}
