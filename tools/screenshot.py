@@ -49,6 +49,9 @@ def main() -> None:
                         page.fill("#checker-value", args.fill[0])
                         page.check(f"input[name=unit][value='{args.fill[1]}']")
                         page.click("#checker button[type=submit]")
+                        if not args.full:  # the first screen shows the result, not the form above it
+                            page.locator("#checker-result").scroll_into_view_if_needed()
+                            page.evaluate("document.getElementById('checker-result').scrollIntoView(); window.scrollBy(0, -64)")
                     name = page_path.strip("/").replace("/", "_") or "home"
                     target = out / f"{name}-{size}-{scheme}.png"
                     page.screenshot(path=str(target), full_page=args.full)

@@ -140,14 +140,16 @@
   }
 
   /* Plain words for a result no band of the set holds: below, above or between its ranges. */
-  function outside(set, inSet, data) {
-    var bands = set.bands, first = bands[0], last = bands[bands.length - 1];
-    var yours = "Your result, " + show(inSet) + " " + set.unit + " in this authority's unit, ";
+  function outside(set, inSet, unit) {
+    var bands = set.bands, first = bands[0], last = bands[bands.length - 1], one = bands.length === 1;
+    var yours = unit === set.unit ? "Your result " : "Your result, " + show(inSet) + " " + set.unit + " in this authority's unit, ";
     if (first.lower !== null && inSet < first.lower) {
-      return yours + "is below every range it sets: its lowest range starts at " + show(first.lower) + " " + set.unit + ".";
+      return yours + "is below " + (one ? "the only range" : "every range") + " it sets: " +
+        (one ? "that range, " : "its lowest range, ") + first.label + ", starts at " + show(first.lower) + " " + set.unit + ".";
     }
     if (last.upper !== null && inSet >= last.upper) {
-      return yours + "is above every range it sets: its highest range ends below " + show(last.upper) + " " + set.unit + ".";
+      return yours + "is above " + (one ? "the only range" : "every range") + " it sets: " +
+        (one ? "that range, " : "its highest range, ") + last.label + ", ends below " + show(last.upper) + " " + set.unit + ".";
     }
     for (var i = 0; i + 1 < bands.length; i++) {
       if (bands[i].upper !== null && bands[i + 1].lower !== null && inSet >= bands[i].upper && inSet < bands[i + 1].lower) {
@@ -185,7 +187,7 @@
         if (band.meaning) line.appendChild(document.createTextNode(" " + band.meaning));
         cite(line, band.cites);
       } else {
-        line.appendChild(document.createTextNode(outside(set, inSet, data)));
+        line.appendChild(document.createTextNode(outside(set, inSet, unit)));
         cite(line, set.cites);
       }
       line.setAttribute("data-band", band ? band.label : "");

@@ -1,12 +1,13 @@
-"""The checker in a real browser: the right band on each side of every cut-off in both units,
-clear messages for bad input, keyboard use, and the static table with JavaScript off."""
+"""The checker in a real browser: the right band on each side of every cut-off in both units, the
+same summary line as checker.py, clear messages for bad input, keyboard use, and the static table
+with JavaScript off."""
 from __future__ import annotations
 
 import pytest
 
 from conftest import FIXTURES, ROOT
 from evidence_site.pipeline import load_base
-from evidence_site.render.checker import band_of, convert, other_units
+from evidence_site.render.checker import band_of, convert, ordered_sets, other_units, summary_line
 
 BASE = load_base(FIXTURES / "mini/evidence")
 
@@ -88,16 +89,79 @@ def test_checker_known_answers_and_the_other_unit(checker):
     assert shown_band(checker, "set-a") == "Possibly low"  # 49.92 nmol/L is under 50
     assert shown_band(checker, "set-b") == "Insufficiency"  # 20 is the lower cut-off: inclusive
     assert shown_band(checker, "set-d") is None
-    assert "Not in any band of this authority" in checker.inner_text("[data-set='set-d']")
-    assert "close to the cut-off of 50 nmol/L" in checker.inner_text("[data-set='set-a']")
-    assert "Superseded" in checker.inner_text("[data-set='set-b']")
-    assert "Endorses no cut-offs" in checker.inner_text("[data-set='set-c']")
+    assert ("Your result, 20 ng/mL in this authority's unit" not in checker.text_content("[data-set='set-d']")
+            and "Your result is below the only range it sets: that range, Toxicity, starts at 150 ng/mL."
+            in checker.text_content("[data-set='set-d']"))
+    assert "close to the cut-off of 50 nmol/L" in checker.text_content("[data-set='set-a']")
+    assert "Superseded" in checker.text_content("[data-set='set-b']")
+    assert "Endorses no cut-offs" in checker.text_content("[data-set='set-c']")
     submit(checker, "62", "nmol/L")
     assert checker.inner_text("#checker-result .checker-converted") == "62 nmol/L is 24.8 ng/mL."
     assert shown_band(checker, "set-a") == "Adequate"
+    assert "Your result, 24.8 ng/mL in this authority's unit, is below the only range" in \
+        checker.text_content("[data-set='set-d']")
+    # a band in another unit than the reader's shows its range in both, the converted one rounded
+    assert "(50 to under 125 nmol/L; 20 to under 50 ng/mL)" not in checker.text_content("[data-set='set-a']")
+    submit(checker, "24", "ng/mL")
+    assert "(50 to under 125 nmol/L; 20 to under 50 ng/mL)" in checker.text_content("[data-set='set-a']")
     # each result cites its source, linking to the page's reference list
     href = checker.get_attribute("[data-set='set-a'] .checker-band a.citation", "href")
     assert href == "#ref-guideline-a" and checker.locator("#ref-guideline-a").count() == 1
+
+
+def summary_of(page) -> str:
+    return page.inner_text("#checker-result .checker-summary")
+
+
+@pytest.mark.parametrize("value, unit", [("45", "nmol/L"), ("18", "ng/mL"), ("20", "ng/mL"), ("49.92", "nmol/L"),
+                                         ("50", "nmol/L"), ("30", "ng/mL"), ("124.9", "nmol/L"), ("125", "nmol/L"),
+                                         ("150", "ng/mL"), ("374.4", "nmol/L"), ("374.3", "nmol/L"), ("24,5", "ng/mL")])
+def test_the_summary_line_is_the_one_checker_py_computes(checker, value, unit):
+    submit(checker, value, unit)
+    expected = summary_line(ordered_sets(BASE, BASE.measures["level"]), float(value.replace(",", ".")), unit,
+                            BASE.measures["level"])
+    assert expected and summary_of(checker) == expected
+    # the summary comes first; each authority's details are folded under it until the reader opens them
+    details = checker.locator("#checker-result details.checker-details")
+    assert details.count() == 1 and details.get_attribute("open") is None
+    assert not checker.is_visible("#checker-result [data-set='set-a'] .checker-band")
+    order = checker.evaluate("[...document.querySelector('#checker-result').children].map(e => e.className)")
+    assert order.index("checker-summary") < order.index("checker-details")
+
+
+def test_the_details_open_and_say_where_each_authority_puts_the_result(checker):
+    submit(checker, "45", "nmol/L")
+    checker.click("#checker-result details.checker-details > summary")
+    band = checker.locator("#checker-result [data-set='set-a'] .checker-band")
+    assert band.is_visible() and band.get_attribute("data-category") == "below"
+    assert "Below this authority's recommended level." in band.inner_text()
+    assert checker.get_attribute("#checker-result [data-set='set-d'] .checker-band", "data-category") == "none"
+
+
+def test_the_real_checker_sums_up_in_both_units_and_gives_no_dose(browser, real_server):
+    """The issue's own example, and the script's line against checker.py's for values across the real bands."""
+    real = load_base(ROOT / "evidence")
+    measure = real.measures["serum-25ohd"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(real_server.url + "checker/")
+    submit(page, "45", "nmol/L")
+    assert summary_of(page) == ("4 of the 5 authorities that set cut-offs put 45 nmol/L below their recommended "
+                                "level and 1 has no range that includes it.")
+    wrong = []
+    for value, unit in [("18", "ng/mL"), ("20", "ng/mL"), ("60", "nmol/L"), ("24", "ng/mL"), ("80", "nmol/L"),
+                        ("40", "ng/mL"), ("130", "nmol/L"), ("100", "ng/mL"), ("160", "ng/mL"), ("374.4", "nmol/L")]:
+        submit(page, value, unit)
+        expected = summary_line(ordered_sets(real, measure), float(value), unit, measure)
+        if summary_of(page) != expected:
+            wrong.append(f"{value} {unit}: shown {summary_of(page)!r}, expected {expected!r}")
+        result = page.text_content("#checker-result")
+        if " IU" in result or "loading dose" in result:
+            wrong.append(f"{value} {unit}: the result carries dose advice")
+        if "50.1" in result:
+            wrong.append(f"{value} {unit}: a converted cut-off shows a conversion artefact")
+    context.close()
+    assert not wrong, "\n".join(wrong)
 
 
 @pytest.mark.parametrize("value, unit, message", [
@@ -139,7 +203,7 @@ def test_checker_works_from_the_keyboard_and_announces_results(browser, mini_ser
     page.keyboard.press("Tab")  # into the unit radio group
     page.keyboard.press("ArrowRight")  # ng/mL
     page.keyboard.press("Enter")  # submits the form
-    page.wait_for_selector("#checker-result .checker-sets")
+    page.wait_for_selector("#checker-result .checker-summary")
     assert page.inner_text("#checker-result .checker-converted") == "30 ng/mL is 74.9 nmol/L."
     assert shown_band(page, "set-b") == "Sufficiency"
     assert page.evaluate("document.querySelector('label[for=checker-value]').textContent") == "Your 25(OH)D result"
