@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from evidence_site.errors import EvidenceError, did_you_mean, field_path, non_ascii_hint
 from evidence_site.records.evidence_base import line_for  # noqa: F401  (used by translate)
+from evidence_site.records.models import UNION_TAGS
 
 _PATTERN_HELP = {
     "pmid": ("is not a PubMed id", "digits only, e.g. '21400196'"),
@@ -74,7 +75,8 @@ def translate(exc: ValidationError, model: type[BaseModel], file: str, lines: di
     """One EvidenceError per pydantic error, in the editor's words."""
     out = []
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
+        tags = [p for p in err["loc"] if isinstance(p, str) and p in UNION_TAGS]
+        loc = tuple(p for p in err["loc"] if p not in tags)  # a union's tag is not a field
         kind, name = err["type"], next((p for p in reversed(loc) if isinstance(p, str)), "")
         message, hint = err["msg"], ""
         if kind == "missing":
@@ -101,6 +103,7 @@ def translate(exc: ValidationError, model: type[BaseModel], file: str, lines: di
             message, hint = f"{_short(err['input'])} is not a date", "write it as YYYY-MM-DD, e.g. 2026-11-22"
         elif kind in ("model_type", "dict_type"):
             message = f"expected a mapping of fields, got {_short(err['input'])}"
+            hint = next((UNION_TAGS[t] for t in tags if UNION_TAGS[t]), "")
         elif "input" in err and kind not in ("too_short", "too_long"):
             message = f"{err['msg']}, got {_short(err['input'])}"
             hint = _type_hint(kind, err["input"])

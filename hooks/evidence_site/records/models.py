@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Optional
+from types import MappingProxyType
+from typing import Annotated, Literal, Optional, Union
 from urllib.parse import quote
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, StrictFloat, StrictInt, Tag
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A registry id's form; which registry it belongs to, and that registry's own pattern, are data
@@ -393,13 +394,40 @@ def _plain_term(term: str) -> str:
 
 def _one_line(text: str) -> str:
     if any(ch in text for ch in "\n\r\t\x0b\x0c\x85\u2028\u2029"):
-        raise ValueError("is more than one line", "write the expansion on one line")
+        raise ValueError("is more than one line", "write it on one line, or fold it with '>-'")
     return text
+
+
+OneLine = Annotated[ShortText, AfterValidator(_one_line)]
+
+
+# Tags of the union a glossary term's value is (text, or a mapping): not fields, so error messages
+# leave them out of a field's path, and a wrong type gets this hint.
+UNION_TAGS = MappingProxyType({"plain-expansion": "", "glossary-entry": (
+    "write the expansion as text, or a mapping with expansion: and explanation:")})
+
+
+class GlossaryEntry(BaseModel):
+    """A term with a plain-language explanation beside its expansion (what the term means, not
+    facts about a disease or a treatment: those need a source, and the glossary cites none)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    expansion: OneLine = Field(description="What the abbreviation stands for")
+    explanation: Optional[OneLine] = Field(None, description=(
+        "What the term means, in plain words for a reader without medical training"))
 
 
 class Glossary(Record):
     terms: dict[Annotated[str, Field(min_length=1, max_length=20), AfterValidator(_plain_term)],
-                Annotated[ShortText, AfterValidator(_one_line)]]
+                Annotated[Union[Annotated[OneLine, Tag("plain-expansion")], Annotated[GlossaryEntry, Tag("glossary-entry")]],
+                          Discriminator(lambda v: "plain-expansion" if isinstance(v, str) else "glossary-entry")]] = Field(
+                    description=(
+                    "Abbreviation → what it stands for: the expansion alone, or {expansion, explanation}"))
+
+    def entries(self) -> dict[str, GlossaryEntry]:
+        """Every term as an entry, whether written as a plain expansion or with an explanation."""
+        return {term: value if isinstance(value, GlossaryEntry) else GlossaryEntry(expansion=value)
+                for term, value in self.terms.items()}
 
 
 class Tier(BaseModel):

@@ -8,6 +8,7 @@ inside a tag's attributes, a link, code, a script, an existing <abbr> or an SVG 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from html import escape
 
 from evidence_site.records.models import Glossary
@@ -22,12 +23,44 @@ _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
 _ENTITY = re.compile(r"&#?[a-zA-Z0-9]+;")
 
 
+def tooltip(expansion: str, explanation: str | None) -> str:
+    """What a term's tooltip says: its expansion, then its plain-language explanation if it has one."""
+    stop = "" if expansion.rstrip()[-1:] in ".!?" else "."
+    text = f"{expansion}{stop} {explanation}" if explanation else expansion
+    return " ".join(text.split())
+
+
 def usable_terms(glossary: Glossary | None) -> dict[str, str]:
-    """Terms with one-line expansions; a term with ']' or a line break cannot be defined in Markdown."""
+    """Terms with one-line tooltips; a term with ']' or a line break cannot be defined in Markdown."""
     if glossary is None:
         return {}
-    return {term: " ".join(text.split()) for term, text in glossary.terms.items()
-            if term.strip() and not set(term) & set("]\n[") and text.strip()}
+    return {term: tooltip(entry.expansion, entry.explanation) for term, entry in glossary.entries().items()
+            if term.strip() and not set(term) & set("]\n[") and entry.expansion.strip()}
+
+
+@dataclass(frozen=True)
+class GlossaryItem:
+    """One entry of the glossary page."""
+
+    term: str
+    anchor: str
+    expansion: str
+    explanation: str | None
+
+
+def glossary_items(glossary: Glossary | None) -> list[GlossaryItem]:
+    """The glossary page's entries, alphabetical regardless of case, each with a stable anchor."""
+    if glossary is None:
+        return []
+    items, anchors = [], set()
+    for term, entry in sorted(glossary.entries().items(), key=lambda kv: (kv[0].casefold(), kv[0])):
+        slug = re.sub(r"[^a-z0-9]+", "-", term.casefold()).strip("-") or "term"
+        anchor, n = f"term-{slug}", 2
+        while anchor in anchors:  # 'N-TX' and 'N-Tx' both fold to 'n-tx'
+            anchor, n = f"term-{slug}-{n}", n + 1
+        anchors.add(anchor)
+        items.append(GlossaryItem(term, anchor, entry.expansion, entry.explanation))
+    return items
 
 
 def markdown_definitions(glossary: Glossary | None) -> str:

@@ -1,4 +1,4 @@
-"""Pages for readers rather than editors: a checker per measure, and the figures.
+"""Pages for readers rather than editors: a checker per measure, the figures and the glossary.
 
 Kept apart from renderer.py so the reader-facing pages grow without touching the record pages;
 the Renderer calls reader_pages() once and each function here makes one Page. What a page is
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import evidence_site.render.charts as charts
 import evidence_site.render.checker as checker
+from evidence_site.render.glossary import glossary_items
 
 FIGURES_SRC = "figures/index.md"
+GLOSSARY_SRC = "glossary/index.md"
 
 
 def checker_page(renderer, measure):
@@ -38,10 +40,19 @@ def figures_page(renderer):
                          figs=figs, checkers=checkers, number=charts._number)
 
 
+def glossary_page(renderer):
+    """Every abbreviation with its expansion and, where the record gives one, its plain explanation."""
+    return renderer.page("glossary.md.j2", GLOSSARY_SRC, "Glossary", record=("glossary", renderer.base.glossary.id),
+                         meta={"description": "What the abbreviations on this site stand for, in plain words."},
+                         items=glossary_items(renderer.base.glossary))
+
+
 def reader_pages(renderer) -> list:
     """(path, function making the page) for every reader page of the renderer's evidence base."""
     base = renderer.base
     pages = [(checker.checker_src(base, m), lambda m=m: checker_page(renderer, m)) for m in checker.ordered_measures(base)]
     if base.measures or any(base.sources[s.source].year is not None for s in base.studies.values()):
         pages.append((FIGURES_SRC, lambda: figures_page(renderer)))
+    if base.glossary is not None and base.glossary.terms:
+        pages.append((GLOSSARY_SRC, lambda: glossary_page(renderer)))
     return pages
