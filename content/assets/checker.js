@@ -92,7 +92,7 @@
   }
 
   /* A cut-off in another unit, rounded for display only, as checker.py's shown_bound: whole
-     numbers from 10 up, else one decimal (125 nmol/L shows as 50 ng/mL, not 50.1). */
+     numbers from 10 up, else one decimal (a cut-off that converts to 50.08 shows as 50). */
   function showBound(value) {
     return value >= 10 ? String(Math.floor(value + 0.5)) : show(Math.floor(value * 10 + 0.5) / 10);
   }

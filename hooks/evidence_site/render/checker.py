@@ -92,8 +92,8 @@ def range_text(lower: float | None, upper: float | None, unit: str) -> str:
 
 def shown_bound(value: float) -> float:
     """A cut-off converted to another unit, rounded for display only (half up, as the script's
-    Math.round): whole numbers from 10 up, else one decimal. 125 nmol/L is 50.08 ng/mL, which the
-    source writes 50; the band itself keeps the exact value."""
+    Math.round): whole numbers from 10 up, else one decimal. A cut-off of 125 that converts to
+    50.08 shows as 50, as sources write it; the band itself keeps the exact value."""
     return math.floor(value + 0.5) if value >= 10 else math.floor(value * 10 + 0.5) / 10
 
 
@@ -135,7 +135,7 @@ def plural(count: int, one: str, many: str) -> str:
 
 
 def summary_line(sets: list[ThresholdSet], value: float, unit: str, measure: Measure) -> str | None:
-    """'4 of the 5 authorities that set cut-offs put 45 nmol/L below their recommended level and 1
+    """'4 of the 5 authorities that set cut-offs put 45 U below their recommended level and 1
     has no range that includes it.' Toxic comes first whatever its count; then the larger groups."""
     counted = with_cut_offs(sets)
     if not counted:
