@@ -189,7 +189,8 @@ KEEP = {"id", "source", "sources", "details_sources", "trial", "design", "outcom
         "agent", "agents", "studies", "kind", "direction", "pmid", "pmcid", "doi", "url", "registry", "verified",
         "aliases", "reviewed", "tier", "designs", "score", "quality", "min_trials",
         "year", "n_initial", "n_final", "order", "scored", "claimed_in", "verdict", "status", "unit", "property",
-        "computed", "measure", "pattern", "example"}
+        "computed", "measure", "pattern", "example", "category",
+        "terms"}  # the glossary's terms get their payloads in test_hand_written_page_tags_and_glossary_show_their_text
 
 
 def payload_for(counter: list[int], limit: int) -> str:
@@ -207,7 +208,10 @@ def hostile_site(tmp_path_factory) -> FixtureSite:
     counter = [0]
     # Terms are plain text (markup in a term is refused: see the hostile corpus); expansions may
     # hold any one-line text, and become <abbr title> on every page.
-    glossary = {"id": "glossary", "terms": {"MS": short(0, 400), "RCT": short(3, 400), "IU": " ".join(LONG[:400].split())}}
+    # An explanation likewise, in the tooltip and on the glossary page.
+    glossary = {"id": "glossary", "terms": {"MS": short(0, 400), "RCT": {"expansion": short(3, 400),
+                                                                         "explanation": short(5, 400)},
+                                            "IU": " ".join(LONG[:400].split())}}
     (root / "content/hostile.md").write_text(HAND_WRITTEN, encoding="utf-8")
     for path in sorted((root / "evidence").rglob("*.yaml")):
         model = {**KINDS, **SINGLE_FILES}[path.parent.name if path.parent.name in KINDS else path.stem]
@@ -309,6 +313,10 @@ def test_hand_written_page_tags_and_glossary_show_their_text(hostile_site):
     assert "<img src=x onerror=window.__pwned=41>" in text  # a tag, as typed
     assert "window.__pwned=45" not in page, "a comment is not published"
     assert re.search(r'<abbr title="[^"]*&lt;script&gt;window.__pwned=1', page), "glossary tooltips hold the expansion as text"
+    glossary = hostile_site.html("glossary/index.html")
+    inventory = _Inventory()
+    inventory.feed(glossary)
+    assert short(5, 400) in " ".join("".join(inventory.text).split()), "an explanation is shown as typed"
     tags = hostile_site.html("tags/index.html")
     inventory = _Inventory()
     inventory.feed(tags)
