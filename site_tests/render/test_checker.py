@@ -124,6 +124,10 @@ def test_checker_page_embeds_every_set_and_shows_a_cited_static_table(mini_site)
     rows = re.findall(r'<tr id="set-[a-z-]+-band-\d+" data-claim>(.*?)</tr>', page, re.S)
     assert len(rows) == 4 + 3 + 1 and all('class="citation"' in r for r in rows)
     assert "12 to under 20 ng/mL" in page  # set A's 30-50 nmol/L band, in the other unit
+    assert "50 ng/mL and above" in page and "50.1" not in page  # 125 nmol/L, rounded for display only
+    # each band says, without JavaScript too, where it lies against the authority's recommended range
+    categories = re.findall(r'<td data-label="Against its recommended range" class="band-category">(\w+)</td>', page)
+    assert categories == ["Below", "Below", "Within", "Above", "Below", "Below", "Within", "Toxic"]
     assert 'class="set-status">Superseded</span>' in page and 'class="set-status">Endorses no cut-offs</span>' in page
     assert "endorses no cut-offs" in page and "Not medical advice" in page
     assert re.search(r'<div class="checker-result" id="checker-result" aria-live="polite">', page)

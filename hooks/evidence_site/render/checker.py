@@ -118,6 +118,7 @@ CATEGORY_NOTE = {"below": "Below this authority's recommended level.",
                  "within": "Within this authority's recommended range.",
                  "above": "Above this authority's recommended range.",
                  "toxic": "In this authority's toxic range."}
+CATEGORY_WORD = {"below": "Below", "within": "Within", "above": "Above", "toxic": "Toxic"}  # the static table's
 
 
 def with_cut_offs(sets: Iterable[ThresholdSet]) -> list[ThresholdSet]:
@@ -220,4 +221,4 @@ def set_views(base: EvidenceBase, measure: Measure) -> list[SetView]:
 
 TEMPLATE_GLOBALS = {"range_text": range_text, "converted_range": converted_range, "other_units": other_units,
                     "script_json": script_json, "checker_data": checker_data, "number": number,
-                    "category_note": CATEGORY_NOTE}
+                    "category_word": CATEGORY_WORD}
