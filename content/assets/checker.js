@@ -105,6 +105,14 @@
     return data.sets.filter(function (set) { return set.status !== "no-thresholds" && set.bands.length; });
   }
 
+  /* Why no band holds the result, as checker.py's unplaced: below all, above all, or between two. */
+  function unplaced(set, inSet) {
+    var first = set.bands[0], last = set.bands[set.bands.length - 1];
+    if (first.lower !== null && inSet < first.lower) return "too-low";
+    if (last.upper !== null && inSet >= last.upper) return "too-high";
+    return "none";
+  }
+
   /* The summary line, as checker.py's summary_line: authorities with cut-offs counted by the
      category of the band the result falls in; toxic first, then the larger groups. */
   function summary(value, unit, data) {
@@ -113,13 +121,13 @@
     var counts = {};
     counted.forEach(function (set) {
       var band = bandOf(set, convert(value, unit, set.unit, data));
-      var category = band ? band.category : "none";
+      var category = band ? band.category : unplaced(set, convert(value, unit, set.unit, data));
       counts[category] = (counts[category] || 0) + 1;
     });
     var groups = data.order.filter(function (c) { return counts[c]; });
     groups.sort(function (a, b) {
-      var ka = [a !== "toxic" ? 1 : 0, a === "none" ? 1 : 0, -counts[a], data.order.indexOf(a)];
-      var kb = [b !== "toxic" ? 1 : 0, b === "none" ? 1 : 0, -counts[b], data.order.indexOf(b)];
+      var ka = [a !== "toxic" ? 1 : 0, data.unplaced.indexOf(a) >= 0 ? 1 : 0, -counts[a], data.order.indexOf(a)];
+      var kb = [b !== "toxic" ? 1 : 0, data.unplaced.indexOf(b) >= 0 ? 1 : 0, -counts[b], data.order.indexOf(b)];
       for (var i = 0; i < ka.length; i++) { if (ka[i] !== kb[i]) return ka[i] - kb[i]; }
       return 0;
     });
@@ -191,7 +199,7 @@
         cite(line, set.cites);
       }
       line.setAttribute("data-band", band ? band.label : "");
-      line.setAttribute("data-category", band ? band.category : "none");
+      line.setAttribute("data-category", band ? band.category : unplaced(set, inSet));
       var cut = nearCutoff(set, inSet, data.near);
       if (cut !== null) {
         var elsewhere = boundInOthers(cut, set.unit, data);

@@ -135,7 +135,7 @@ def test_the_details_open_and_say_where_each_authority_puts_the_result(checker):
     band = checker.locator("#checker-result [data-set='set-a'] .checker-band")
     assert band.is_visible() and band.get_attribute("data-category") == "below"
     assert "Below this authority's recommended level." in band.inner_text()
-    assert checker.get_attribute("#checker-result [data-set='set-d'] .checker-band", "data-category") == "none"
+    assert checker.get_attribute("#checker-result [data-set='set-d'] .checker-band", "data-category") == "too-low"
 
 
 def test_the_real_checker_sums_up_in_both_units_and_gives_no_dose(browser, real_server):
@@ -147,7 +147,7 @@ def test_the_real_checker_sums_up_in_both_units_and_gives_no_dose(browser, real_
     page.goto(real_server.url + "checker/")
     submit(page, "45", "nmol/L")
     assert summary_of(page) == ("4 of the 5 authorities that set cut-offs put 45 nmol/L below their recommended "
-                                "level and 1 has no range that includes it.")
+                                "level and 1 sets no range low enough to include it.")
     wrong = []
     for value, unit in [("18", "ng/mL"), ("20", "ng/mL"), ("60", "nmol/L"), ("24", "ng/mL"), ("80", "nmol/L"),
                         ("40", "ng/mL"), ("130", "nmol/L"), ("100", "ng/mL"), ("160", "ng/mL"), ("374.4", "nmol/L")]:

@@ -12,6 +12,7 @@ import pytest
 from conftest import FIXTURES
 from evidence_site.errors import EvidenceCheckFailed
 from evidence_site.pipeline import load_base
+from evidence_site.records.models import ThresholdSet
 from evidence_site.render.checker import (band_of, converted_range, convert, ordered_sets, range_text, script_json,
                                           shown_bound, summary_line)
 
@@ -54,29 +55,29 @@ ONLY = lambda *ids: [BASE.thresholds[i] for i in ids]  # noqa: E731
 
 @pytest.mark.parametrize("sets, value, unit, line", [
     (SETS, 45, "nmol/L", "2 of the 3 authorities that set cut-offs put 45 nmol/L below their recommended level "
-                         "and 1 has no range that includes it."),
+                         "and 1 sets no range low enough to include it."),
     (SETS, 18, "ng/mL", "2 of the 3 authorities that set cut-offs put 18 ng/mL below their recommended level "
-                        "and 1 has no range that includes it."),
+                        "and 1 sets no range low enough to include it."),
     # 20 ng/mL is 49.92 nmol/L: under set A's 50, at set B's lower cut-off (inclusive), both below
     (SETS, 20, "ng/mL", "2 of the 3 authorities that set cut-offs put 20 ng/mL below their recommended level "
-                        "and 1 has no range that includes it."),
+                        "and 1 sets no range low enough to include it."),
     (SETS, 49.92, "nmol/L", "2 of the 3 authorities that set cut-offs put 49.9 nmol/L below their recommended "
-                            "level and 1 has no range that includes it."),
+                            "level and 1 sets no range low enough to include it."),
     (SETS, 50, "nmol/L", "1 of the 3 authorities that set cut-offs puts 50 nmol/L below its recommended level, "
-                         "1 puts it within its recommended range and 1 has no range that includes it."),
+                         "1 puts it within its recommended range and 1 sets no range low enough to include it."),
     (SETS, 30, "ng/mL", "2 of the 3 authorities that set cut-offs put 30 ng/mL within their recommended range "
-                        "and 1 has no range that includes it."),
+                        "and 1 sets no range low enough to include it."),
     (SETS, 125, "nmol/L", "1 of the 3 authorities that set cut-offs puts 125 nmol/L within its recommended range, "
-                          "1 puts it above its recommended range and 1 has no range that includes it."),
+                          "1 puts it above its recommended range and 1 sets no range low enough to include it."),
     (SETS, 124.9, "nmol/L", "2 of the 3 authorities that set cut-offs put 124.9 nmol/L within their recommended "
-                            "range and 1 has no range that includes it."),
+                            "range and 1 sets no range low enough to include it."),
     # toxic comes first, whatever its count; 150 ng/mL is 374.4 nmol/L, the toxic cut-off (inclusive)
     (SETS, 150, "ng/mL", "1 of the 3 authorities that set cut-offs puts 150 ng/mL in its toxic range, 1 puts it "
                          "within its recommended range and 1 puts it above its recommended range."),
     (SETS, 374.4, "nmol/L", "1 of the 3 authorities that set cut-offs puts 374.4 nmol/L in its toxic range, 1 puts "
                             "it within its recommended range and 1 puts it above its recommended range."),
     (SETS, 374.3, "nmol/L", "1 of the 3 authorities that set cut-offs puts 374.3 nmol/L within its recommended "
-                            "range, 1 puts it above its recommended range and 1 has no range that includes it."),
+                            "range, 1 puts it above its recommended range and 1 sets no range low enough to include it."),
     (ONLY("set-a", "set-b"), 100, "nmol/L", "Both authorities that set cut-offs put 100 nmol/L within their "
                                             "recommended range."),
     (ONLY("set-a", "set-b", "set-c"), 20, "nmol/L", "Both authorities that set cut-offs put 20 nmol/L below their "
@@ -87,6 +88,24 @@ ONLY = lambda *ids: [BASE.thresholds[i] for i in ids]  # noqa: E731
 ])
 def test_the_summary_line_counts_authorities_by_the_category_of_their_band(sets, value, unit, line):
     assert summary_line(sets, value, unit, LEVEL) == line
+
+
+def test_the_summary_says_why_a_set_holds_no_band_for_the_result():
+    """Below every range, above every range, or in a gap between two: three plain answers."""
+    gappy = ThresholdSet.model_validate({
+        "id": "gappy", "authority": "Gappy", "status": "current", "measure": "level", "unit": "nmol/L",
+        "summary": {"text": "A set with a gap.", "sources": ["guideline-a"]},
+        "bands": [{"label": "Low", "category": "below", "lower": 10, "upper": 30, "sources": ["guideline-a"]},
+                  {"label": "Fine", "category": "within", "lower": 50, "upper": 100, "sources": ["guideline-a"]}]})
+    assert summary_line([gappy], 5, "nmol/L", LEVEL) == \
+        "The only authority that sets cut-offs sets no range low enough to include 5 nmol/L."
+    assert summary_line([gappy], 40, "nmol/L", LEVEL) == \
+        "The only authority that sets cut-offs has no range that includes 40 nmol/L."
+    assert summary_line([gappy], 100, "nmol/L", LEVEL) == \
+        "The only authority that sets cut-offs sets no range high enough to include 100 nmol/L."
+    assert summary_line([gappy, BASE.thresholds["set-a"]], 40, "nmol/L", LEVEL) == \
+        "1 of the 2 authorities that set cut-offs puts 40 nmol/L below its recommended level and 1 has no range " \
+        "that includes it."
 
 
 def test_converted_cut_offs_are_rounded_for_display_only():

@@ -104,15 +104,19 @@ def converted_range(band: Band, unit: str, to: str, measure: Measure) -> str:
 
 
 # How the summary line says where one authority (first form) or several (second) place a result;
-# "none" is a set with cut-offs none of whose bands holds the result. {value} is the result.
+# A set with cut-offs none of whose bands holds the result: "too-low" when the result is below all
+# of them, "too-high" above all, "none" in a gap between two. {value} is the result, or "it".
 CATEGORY_WORDS = {
     "toxic": ("puts {value} in its toxic range", "put {value} in their toxic range"),
     "above": ("puts {value} above its recommended range", "put {value} above their recommended range"),
     "below": ("puts {value} below its recommended level", "put {value} below their recommended level"),
     "within": ("puts {value} within its recommended range", "put {value} within their recommended range"),
+    "too-low": ("sets no range low enough to include {value}", "set no range low enough to include {value}"),
+    "too-high": ("sets no range high enough to include {value}", "set no range high enough to include {value}"),
     "none": ("has no range that includes {value}", "have no range that includes {value}"),
 }
-CATEGORY_ORDER = ("below", "within", "above", "toxic", "none")  # ties in the count keep this order
+CATEGORY_ORDER = ("below", "within", "above", "toxic", "too-low", "too-high", "none")  # ties keep this order
+UNPLACED = ("too-low", "too-high", "none")  # always said last
 # Shown beside the band in each authority's details.
 CATEGORY_NOTE = {"below": "Below this authority's recommended level.",
                  "within": "Within this authority's recommended range.",
@@ -135,6 +139,16 @@ def plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
+def unplaced(tset: ThresholdSet, value: float, unit: str, measure: Measure) -> str:
+    """Why no band of the set holds the result: below all of them, above all, or between two."""
+    v, bands = convert(value, unit, tset.unit, measure), ordered_bands(tset)
+    if bands[0].lower is not None and v < bands[0].lower:
+        return "too-low"
+    if bands[-1].upper is not None and v >= bands[-1].upper:
+        return "too-high"
+    return "none"
+
+
 def summary_line(sets: list[ThresholdSet], value: float, unit: str, measure: Measure) -> str | None:
     """'4 of the 5 authorities that set cut-offs put 45 U below their recommended level and 1
     has no range that includes it.' Toxic comes first whatever its count; then the larger groups."""
@@ -144,9 +158,9 @@ def summary_line(sets: list[ThresholdSet], value: float, unit: str, measure: Mea
     counts: dict[str, int] = {}
     for tset in counted:
         band = band_of(tset, value, unit, measure)
-        category = band.category if band else "none"
+        category = band.category if band else unplaced(tset, value, unit, measure)
         counts[category] = counts.get(category, 0) + 1
-    groups = sorted(counts.items(), key=lambda kv: (kv[0] != "toxic", kv[0] == "none", -kv[1],
+    groups = sorted(counts.items(), key=lambda kv: (kv[0] != "toxic", kv[0] in UNPLACED, -kv[1],
                                                     CATEGORY_ORDER.index(kv[0])))
     total, shown = len(counted), f"{shown_value(value)} {unit}"
     parts = []
@@ -194,7 +208,7 @@ def checker_data(base: EvidenceBase, refs: References, measure: Measure) -> dict
         })
     return {"abbreviation": measure.abbreviation, "units": [u.unit for u in measure.units],
             "factors": {u.unit: u.factor for u in measure.units}, "max": {u.unit: u.plausible_max for u in measure.units},
-            "near": NEAR, "sets": sets, "words": CATEGORY_WORDS, "order": list(CATEGORY_ORDER),
+            "near": NEAR, "sets": sets, "words": CATEGORY_WORDS, "order": list(CATEGORY_ORDER), "unplaced": list(UNPLACED),
             "notes": CATEGORY_NOTE}
 
 
