@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the core package liv
 from evidence_site import pipeline  # noqa: E402
 from evidence_site.check.config import evidence_options  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError  # noqa: E402
-from evidence_site.export import publish  # noqa: E402
+from evidence_site.export import publish, search_index  # noqa: E402
 from evidence_site.render import problems  # noqa: E402
 from evidence_site.render.renderer import SiteLinks  # noqa: E402  (the type of _links)
 from evidence_site.render.sanitize import inert_text  # noqa: E402
@@ -235,6 +235,7 @@ class SiteBuilder:
 
     def post_build(self, config: MkDocsConfig) -> None:
         self.built.write_extras(Path(config.site_dir))
+        search_index.fold_index_file(Path(config.site_dir) / "search" / "search_index.json")
         self.done = True
         if self.serve:
             self.serve.rebuild_done(ok=not self.problems)

@@ -27,7 +27,10 @@ from evidence_site.render.checker import canonical, convert, ordered_bands, orde
 FG = "#010203"  # sentinel: becomes currentColor
 BAND_FILLS = [("#9e9e9e", 0.12, ""), ("#9e9e9e", 0.38, "////"), ("#9e9e9e", 0.22, ".."), ("#9e9e9e", 0.50, "\\\\\\\\"),
               ("#9e9e9e", 0.30, "xx"), ("#9e9e9e", 0.55, "--")]
-WIDTH_IN = 4.6
+# The SVG's width in points: a phone's column (about 358 px at 390 px) shows it at about 1.27x, so the
+# smallest text (SMALL_PT) renders at 11 px or more; site.css caps the width on a desktop.
+WIDTH_IN = 3.9
+SMALL_PT = 9
 FONT = "font-family: 'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif"
 SHAPES = ["o", "s", "^", "D", "v", "P", "X", "*", "h", "p"]
 
@@ -179,9 +182,9 @@ def _x_limit(rows: list[ArmRow], tset: ThresholdSet | None, measure: Measure) ->
 
 
 def _fits(label: str, span: float, xmax: float) -> bool:
-    """Whether a band's label fits inside its shaded span (8 pt italic, about 0.5 em a character)."""
+    """Whether a band's label fits inside its shaded span (SMALL_PT italic, about 0.5 em a character)."""
     axes_points = WIDTH_IN * 72 * 0.92
-    return len(label) * 8 * 0.52 + 8 <= span / xmax * axes_points
+    return len(label) * SMALL_PT * 0.52 + SMALL_PT <= span / xmax * axes_points
 
 
 def band_legend_text(tset: ThresholdSet) -> list[str]:
@@ -198,8 +201,8 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
     bands = ordered_bands(tset) if tset is not None else []
     n = len(rows)
     labels = [f"{b.label}: {range_text(b.lower, b.upper, tset.unit)}" for b in bands]
-    columns = 2 if all(len(label) <= 30 for label in labels) else 1
-    legend_lines = sum(len(textwrap.wrap(label, 48)) for label in labels) + 2
+    columns = 2 if all(len(label) <= 24 for label in labels) else 1
+    legend_lines = sum(len(textwrap.wrap(label, 40)) for label in labels) + 2
     fig = _figure(1.1 + 0.52 * n + 0.2 * (legend_lines + columns - 1) // columns)
     ax = fig.add_subplot()
     xmax = _x_limit(rows, tset, measure)
@@ -214,10 +217,10 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
         if band.lower:
             ax.axvline(lo, color=FG, linewidth=0.7, linestyle=":")
         if _fits(band.label, min(hi, xmax) - lo, xmax):  # label the band where it fits; the legend names all
-            ax.text((lo + min(hi, xmax)) / 2, n - 0.15 + 0.17, band.label, ha="center", va="top", fontsize=8,
+            ax.text((lo + min(hi, xmax)) / 2, n - 0.15 + 0.17, band.label, ha="center", va="top", fontsize=SMALL_PT,
                     color=FG, style="italic", clip_on=True)
         handles.append(Patch(facecolor=fill, alpha=alpha, hatch=hatch, edgecolor=FG, linewidth=0,
-                             label=textwrap.fill(f"{band.label}: {range_text(band.lower, band.upper, tset.unit)}", 48)))
+                             label=textwrap.fill(f"{band.label}: {range_text(band.lower, band.upper, tset.unit)}", 40)))
     for i, row in enumerate(rows):
         y = n - 1 - i
         before, after = row.canonical(row.before), row.canonical(row.after)
@@ -232,19 +235,19 @@ def before_after_chart(rows: list[ArmRow], tset: ThresholdSet | None, chart_id: 
     ax.set_xlim(0, xmax)
     ax.set_ylim(-0.55, n - 0.15 + 0.2)
     ax.set_yticks([])
-    ax.set_xlabel(f"{measure.name}, {unit}", fontsize=9)
+    ax.set_xlabel(f"{measure.name}, {unit}", fontsize=SMALL_PT)
     second = measure.units[1] if len(measure.units) > 1 else None
     if second is not None:
         f = second.factor
         top = ax.secondary_xaxis("top", functions=(lambda x: x / f, lambda x: x * f))
-        top.set_xlabel(second.unit, fontsize=9, color=FG)
-        top.tick_params(colors=FG, labelsize=9)
+        top.set_xlabel(second.unit, fontsize=SMALL_PT, color=FG)
+        top.tick_params(colors=FG, labelsize=SMALL_PT)
         top.spines["top"].set_color(FG)
     _style(ax)
     handles += [Line2D([], [], marker="o", linestyle="none", markerfacecolor="none", markeredgecolor=FG,
                        markeredgewidth=1.5, markersize=7, label="Before"),
                 Line2D([], [], marker="o", linestyle="none", color=FG, markersize=7, label="After")]
-    legend = fig.legend(handles=handles, loc="outside lower center", ncols=columns, frameon=False, fontsize=9,
+    legend = fig.legend(handles=handles, loc="outside lower center", ncols=columns, frameon=False, fontsize=SMALL_PT,
                         handlelength=1.6)
     for text in legend.get_texts():
         text.set_color(FG)
@@ -311,7 +314,7 @@ def timeline_chart(base: EvidenceBase, rows: list[TimelineRow], chart_id: str) -
     from matplotlib.ticker import MaxNLocator, MultipleLocator
     ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True))
     ax.xaxis.set_minor_locator(MultipleLocator(1))
-    ax.set_xlabel("Year of publication", fontsize=9)
+    ax.set_xlabel("Year of publication", fontsize=SMALL_PT)
     ax.grid(axis="x", color=FG, alpha=0.15, linewidth=0.6)
     _style(ax)
     ax.tick_params(axis="x", which="minor", colors=FG, length=2)

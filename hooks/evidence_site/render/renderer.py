@@ -97,6 +97,11 @@ def render_partial(name: str, **context: object) -> str:
     return _ENV.get_template(f"partials/{name}").render(**context)
 
 
+# Material's search `boost` for topic and agent pages: a search for a topic's or an agent's name
+# lists its own page before the study titles that mention it.
+ANSWER_PAGE_BOOST = 4
+
+
 def front_matter(title: str, **extra: object) -> str:
     """YAML front matter written as JSON values, so no record text can break out of it."""
     lines = [f"title: {json.dumps(escape(title))}"]
@@ -207,7 +212,7 @@ class Renderer:
         topic = self.base.topics[key]
         levels = {c.id: self.levels[c.id] for c in topic.conclusions}
         return self.page("topic.md.j2", page_path("topics", key), topic.title, ("topics", key),
-                         topic=topic, levels=levels)
+                         {"search": {"boost": ANSWER_PAGE_BOOST}}, topic=topic, levels=levels)
 
     def topics_index(self) -> Page:
         topics = sorted(self.base.topics.values(), key=lambda t: (t.order, t.title))
@@ -218,7 +223,8 @@ class Renderer:
     def agent(self, key: str) -> Page:
         agent = self.base.agents[key]
         studies = sorted(agent_studies(self.base, key), key=lambda s: s.id)
-        return self.page("agent.md.j2", page_path("agents", key), agent.name, ("agents", key), agent=agent,
+        return self.page("agent.md.j2", page_path("agents", key), agent.name, ("agents", key),
+                         {"search": {"boost": ANSWER_PAGE_BOOST}}, agent=agent,
                          studies=studies, count=trial_count(self.base, studies, key, self.trials), levels=self.levels,
                          conclusions=agent_conclusions(self.base, key),
                          findings=agent_findings(self.base, key, self.trials))
