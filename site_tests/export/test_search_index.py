@@ -1,0 +1,43 @@
+"""Search that forgives accents: the folded words added to Material's search index."""
+from __future__ import annotations
+
+import json
+
+from evidence_site.export.search_index import FOLDED_CLASS, fold, fold_index_file, folded_words, with_folded_words
+
+
+def test_fold_turns_accented_and_special_letters_into_plain_ones():
+    assert fold("Tromsø") == "Tromso"
+    assert fold("Holmøy") == "Holmoy"
+    assert fold("Vojinović Ćosić") == "Vojinovic Cosic"
+    assert fold("Dörr Hänninen") == "Dorr Hanninen"
+    assert fold("Ærø Straße") == "AEro Strasse"
+
+
+def test_folded_words_are_those_that_change_once_each_and_ignore_markup_and_symbols():
+    text = "<p>The Tromsø trial (Tromsø, Norway) &amp; Holmøy; 1 µg; 25(OH)D ≥ 50 nmol/L</p>"
+    assert folded_words(text) == ["Tromso", "Holmoy"]
+    assert folded_words("<p>plain ASCII text only</p>") == []
+
+
+def test_the_index_gets_folded_words_in_a_hidden_span_of_the_field_that_has_them():
+    index = {"config": {"lang": ["en"]}, "docs": [
+        {"location": "a/", "title": "Tromsø trial", "text": "<p>by Holmøy</p>"},
+        {"location": "b/", "title": "Plain", "text": "<p>nothing to fold</p>"},
+    ]}
+    out = with_folded_words(index)
+    assert out["config"] == index["config"]
+    first, second = out["docs"]
+    assert first["title"] == f'Tromsø trial <span class="{FOLDED_CLASS}">Tromso</span>'
+    assert first["text"] == f'<p>by Holmøy</p> <span class="{FOLDED_CLASS}">Holmoy</span>'
+    assert second == index["docs"][1]
+    assert index["docs"][0]["title"] == "Tromsø trial"  # the input is not changed
+
+
+def test_fold_index_file_rewrites_the_written_index_and_leaves_a_missing_one_alone(tmp_path):
+    path = tmp_path / "search_index.json"
+    fold_index_file(path)
+    assert not path.exists()
+    path.write_text(json.dumps({"docs": [{"location": "", "title": "Tromsø", "text": ""}]}), encoding="utf-8")
+    fold_index_file(path)
+    assert json.loads(path.read_text(encoding="utf-8"))["docs"][0]["title"].endswith(">Tromso</span>")
