@@ -11,11 +11,11 @@ REAL = load_base(ROOT / "evidence")
 
 
 def real_pages() -> list[str]:
-    """Home, the questions, a study, a topic, an agent and a comparison (when the evidence has them),
-    the checker, figures, tags."""
-    pages = ["", "checker/", "figures/", "tags/", "studies/", "comparisons/", "topics/"]
+    """Home, the questions, a study, a source, a topic, an agent and a comparison (when the evidence has
+    them), the checker, figures, tags, the evidence map and the claims."""
+    pages = ["", "checker/", "figures/", "tags/", "studies/", "comparisons/", "topics/", "evidence-map/", "claims/"]
     pages += ["questions/"] if REAL.questions else []
-    for kind in ("studies", "topics", "comparisons", "agents"):
+    for kind in ("studies", "sources", "topics", "agents", "comparisons"):
         first = next(iter(REAL.of(kind)), None)
         if first:
             pages.append(f"{kind}/{first}/")
@@ -42,6 +42,11 @@ def check(browser, url: str, scheme: str, width: int = 1280, action=None) -> Non
 @pytest.mark.parametrize("path", real_pages())
 def test_real_site_pages_have_no_axe_violations(browser, real_server, path, scheme):
     check(browser, real_server.url + path, scheme)
+
+
+@pytest.mark.parametrize("path", real_pages())
+def test_real_site_pages_have_no_axe_violations_on_a_phone(browser, real_server, path):
+    check(browser, real_server.url + path, "light", width=390)
 
 
 @pytest.mark.parametrize("path", MINI_PAGES)
