@@ -1,6 +1,7 @@
 """Comparison tables, agent pages, claim checks and the evidence map, on the fixture site."""
 from __future__ import annotations
 
+import json
 import re
 
 STUDY = "evidence/studies/paper-a.yaml"
@@ -60,3 +61,30 @@ def test_adding_a_study_of_an_agent_updates_every_computed_view(mini_site):
     evidence_map = mini_site.html("evidence-map/index.html")
     row_b = re.search(r'<a href="../agents/form-b/">Form B</a></th>(.*?)</tr>', evidence_map, re.S).group(1)
     assert "1 trial (60 participants);" in row_b and "paper-b" in row_b
+
+
+def test_comparison_cells_name_their_agent_for_a_phone_and_for_search_snippets(mini_site):
+    assert mini_site.build().returncode == 0
+    page = mini_site.html("comparisons/forms/index.html")
+    for cell in cells(page, "comparison"):
+        label = re.search(r'data-label="([^"]+)"', cell).group(1)
+        assert f'<span class="cell-label">{label}: </span>' in cell, cell
+    index = json.loads(mini_site.html("search/search_index.json"))
+    text = next(d["text"] for d in index["docs"] if d["location"] == "comparisons/forms/")
+    assert "Form A: One step in the liver." in text  # cells no longer run together in the snippet
+
+
+def test_topic_and_agent_pages_are_boosted_in_search_and_study_pages_are_not(mini_site):
+    assert mini_site.build().returncode == 0
+    index = json.loads(mini_site.html("search/search_index.json"))
+    boost = {d["location"]: d.get("boost") for d in index["docs"]}
+    assert boost["topics/bone/"] and boost["agents/form-a/"]
+    assert boost["studies/paper-a/"] is None
+
+
+def test_claims_page_offers_a_choice_of_verdict_only_between_verdicts_it_has(mini_site):
+    assert mini_site.build().returncode == 0
+    page = mini_site.html("claims/index.html")
+    shown = set(re.findall(r'<div class="claim-check verdict-([a-z-]+)"', page))
+    offered = set(re.findall(r'name="verdict-filter" value="([a-z-]+)"', page)) - {"all"}
+    assert offered == (shown if len(shown) > 1 else set())
