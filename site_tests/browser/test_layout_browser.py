@@ -68,6 +68,51 @@ def test_no_page_kind_scrolls_sideways(pages, real_server, kind, width):  # noqa
     assert found["scroll"] <= found["width"], f"{kind} at {width} px is {found['scroll']} px wide: {found['wide']}"
 
 
+# Words of four letters or more in tables that a line break splits ("Shaygann / ejad"); a break at a
+# hyphen, slash or dash is fine, and text hidden for screen readers only (1 px boxes) is skipped.
+BROKEN_WORDS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.querySelector('.md-content'), NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el.closest('table') || !el.offsetParent) continue;
+    let hidden = false;
+    for (let a = el; a && a.tagName !== 'TABLE'; a = a.parentElement) hidden = hidden || a.getBoundingClientRect().width < 2;
+    if (hidden) continue;
+    const words = /[^\\s\\-\\/\u2013\u2014,;()]{4,}/g;
+    for (let m = words.exec(n.data); m; m = words.exec(n.data)) {
+      const range = document.createRange();
+      range.setStart(n, m.index);
+      range.setEnd(n, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter(b => b.width > 0).map(b => Math.round(b.top)));
+      if (lines.size > 1) out.push(m[0]);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("kind", ["evidence map", "comparison", "topics index", "studies index", "agent", "topic"])
+def test_no_word_in_a_table_is_broken_across_lines(pages, real_server, kind, width):  # noqa: F811
+    page = pages(width)
+    page.goto(real_server.url + PAGE_KINDS[kind])
+    broken = page.evaluate(BROKEN_WORDS)
+    page.close()
+    assert not broken, f"{kind} at {width} px breaks {broken[:5]} mid-word"
+
+
+@pytest.mark.parametrize("kind, table", [("comparison", "comparison"), ("evidence map", "evidence-map")])
+def test_the_header_row_of_a_wide_table_stays_in_view_on_a_desktop(pages, real_server, kind, table):  # noqa: F811
+    page = pages(1280)
+    page.goto(real_server.url + PAGE_KINDS[kind])
+    page.evaluate(f"() => {{ const t = document.querySelector('table.{table}'); window.scrollTo(0, t.offsetTop + t.offsetHeight / 2); }}")
+    head, bar = page.evaluate(f"""() => [document.querySelector('table.{table} thead th').getBoundingClientRect().top,
+                                        document.querySelector('.md-header').getBoundingClientRect().bottom]""")
+    page.close()
+    assert abs(head - bar) <= 2, f"the {kind} header row is at {head} px, the site header ends at {bar} px"
+
+
 def test_chart_text_is_at_least_11_px_on_a_390_px_phone(pages, real_server):  # noqa: F811
     page = pages(390)
     page.goto(real_server.url + "figures/")
