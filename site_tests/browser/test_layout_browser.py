@@ -36,7 +36,8 @@ SIDEWAYS = """() => {
     if (box.width === 0 || box.right <= width + 1) continue;
     let framed = false;
     for (let p = el.parentElement; p; p = p.parentElement) {
-      if (getComputedStyle(p).overflowX !== 'visible' && p.getBoundingClientRect().right <= width + 1) { framed = true; break; }
+      const own = getComputedStyle(p).overflowX !== 'visible';
+      if (own && p.getBoundingClientRect().right <= width + 1) { framed = true; break; }
     }
     if (!framed) out.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(box.right)} px`);
   }
@@ -77,7 +78,9 @@ BROKEN_WORDS = """() => {
     const el = n.parentElement;
     if (!el.closest('table') || !el.offsetParent) continue;
     let hidden = false;
-    for (let a = el; a && a.tagName !== 'TABLE'; a = a.parentElement) hidden = hidden || a.getBoundingClientRect().width < 2;
+    for (let a = el; a && a.tagName !== 'TABLE'; a = a.parentElement) {
+      hidden = hidden || a.getBoundingClientRect().width < 2;
+    }
     if (hidden) continue;
     const words = /[^\\s\\-\\/\u2013\u2014,;()]{4,}/g;
     for (let m = words.exec(n.data); m; m = words.exec(n.data)) {
@@ -106,7 +109,8 @@ def test_no_word_in_a_table_is_broken_across_lines(pages, real_server, kind, wid
 def test_the_header_row_of_a_wide_table_stays_in_view_on_a_desktop(pages, real_server, kind, table):  # noqa: F811
     page = pages(1280)
     page.goto(real_server.url + PAGE_KINDS[kind])
-    page.evaluate(f"() => {{ const t = document.querySelector('table.{table}'); window.scrollTo(0, t.offsetTop + t.offsetHeight / 2); }}")
+    page.evaluate(f"() => {{ const t = document.querySelector('table.{table}');"
+                  " window.scrollTo(0, t.offsetTop + t.offsetHeight / 2); }}")
     head, bar = page.evaluate(f"""() => [document.querySelector('table.{table} thead th').getBoundingClientRect().top,
                                         document.querySelector('.md-header').getBoundingClientRect().bottom]""")
     page.close()
@@ -118,7 +122,8 @@ def test_chart_text_is_at_least_11_px_on_a_390_px_phone(pages, real_server):  # 
     page.goto(real_server.url + "figures/")
     sizes = page.evaluate("""() => [...document.querySelectorAll('svg.chart')].map(svg => {
         const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-        return [...svg.querySelectorAll('text')].map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]);
+        return [...svg.querySelectorAll('text')]
+          .map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale]);
       }).flat()""")
     page.close()
     assert sizes, "the figures page has no chart text"
@@ -134,7 +139,8 @@ def search(browser, url: str, query: str) -> tuple[list[tuple[str, str]], int]: 
         page = context.new_page()
         page.goto(url)
         page.wait_for_function("() => { const m = document.querySelector('.md-search-result__meta');"
-                               " return m && m.textContent.trim() && !/initiali/i.test(m.textContent); }", timeout=15000)
+                               " return m && m.textContent.trim() && !/initiali/i.test(m.textContent); }",
+                               timeout=15000)
         # Material reads the query on keyup, which fill() does not send: the whole query, then one
         # keyup, so the first results listed are those for the whole query.
         page.fill("input.md-search__input", query)
@@ -143,7 +149,8 @@ def search(browser, url: str, query: str) -> tuple[list[tuple[str, str]], int]: 
                                timeout=15000)  # "No matching documents", "17 matching documents"
         results = page.eval_on_selector_all(".md-search-result__item > .md-search-result__link",
                                             "els => els.map(e => [e.getAttribute('href'), e.innerText])")
-        shown = page.eval_on_selector_all(".md-search-result .search-folded", "els => els.filter(e => e.offsetParent).length")
+        shown = page.eval_on_selector_all(".md-search-result .search-folded",
+                                          "els => els.filter(e => e.offsetParent).length")
         return results, shown
     finally:
         context.close()
@@ -156,7 +163,10 @@ def test_search_without_accents_finds_the_accented_words(browser, real_server, t
     assert folded_shown == 0, "the folded words show in the search results"
 
 
-@pytest.mark.parametrize("kind, key", [("agents", k) for k in sorted(REAL.agents)] + [("topics", k) for k in sorted(REAL.topics)])
+NAMED = [("agents", k) for k in sorted(REAL.agents)] + [("topics", k) for k in sorted(REAL.topics)]
+
+
+@pytest.mark.parametrize("kind, key", NAMED)
 def test_search_for_a_name_lists_its_own_agent_or_topic_page_first(browser, real_server, kind, key):  # noqa: F811
     record = getattr(REAL, kind)[key]
     name = getattr(record, "name", None) or record.title
@@ -173,7 +183,8 @@ def test_the_claims_can_be_shown_by_verdict(pages, real_server):  # noqa: F811
     page.goto(real_server.url + "claims/")
     for verdict in verdicts:
         page.check(f".verdict-filter input[value='{verdict}']")
-        shown = page.eval_on_selector_all(".claim-check", "els => els.filter(e => e.offsetParent).map(e => e.className)")
+        shown = page.eval_on_selector_all(".claim-check",
+                                          "els => els.filter(e => e.offsetParent).map(e => e.className)")
         assert shown and all(f"verdict-{verdict}" in c.split() for c in shown), verdict
     page.check(".verdict-filter input[value='all']")
     assert page.locator(".claim-check:visible").count() == len(REAL.claims)
