@@ -13,11 +13,12 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from types import MappingProxyType
 
 # Letters NFKD does not split into a base letter and a mark.
-_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
-                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
-                          "ı": "i"})
+_LETTERS = MappingProxyType(str.maketrans({
+    "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "ł": "l", "Ł": "L",
+    "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}))
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
 FOLDED_CLASS = "search-folded"
