@@ -110,7 +110,7 @@ def test_the_header_row_of_a_wide_table_stays_in_view_on_a_desktop(pages, real_s
     page = pages(1280)
     page.goto(real_server.url + PAGE_KINDS[kind])
     page.evaluate(f"() => {{ const t = document.querySelector('table.{table}');"
-                  " window.scrollTo(0, t.offsetTop + t.offsetHeight / 2); }}")
+                  " window.scrollTo(0, t.offsetTop + t.offsetHeight / 2); }")
     head, bar = page.evaluate(f"""() => [document.querySelector('table.{table} thead th').getBoundingClientRect().top,
                                         document.querySelector('.md-header').getBoundingClientRect().bottom]""")
     page.close()
