@@ -30,6 +30,9 @@ MS = '<abbr title="Multiple sclerosis">MS</abbr>'
     ("<p>Serum 25(OH)D rose</p>", '<p>Serum <abbr title="25-hydroxyvitamin D">25(OH)D</abbr> rose</p>'),
     ("<p>R&amp;D &amp; more</p>", '<p><abbr title="Research &amp; development">R&amp;D</abbr> &amp; more</p>'),
     ("<p>MS<br>MS<!-- MS --></p>", f"<p>{MS}<br>{MS}<!-- MS --></p>"),
+    # a reference keeps the cited work's own wording (a journal "MS" is not the disease's expansion)
+    ('<ol><li id="r" class="reference">MS Int.</li><li>MS</li></ol>', f'<ol><li id="r" class="reference">MS Int.</li><li>{MS}</li></ol>'),
+    ('<p class="referenced">MS</p>', f'<p class="referenced">{MS}</p>'),
 ])
 def test_terms_are_wrapped_only_in_text(html, expected):
     assert abbreviate_html(html, GLOSSARY) == expected

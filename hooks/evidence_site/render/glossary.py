@@ -20,6 +20,8 @@ RAW_TEXT = {"script", "style", "textarea"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _TOKEN = re.compile(r"""(<!--.*?-->|<![^>]*>|</?[a-zA-Z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>)""", re.S)
 _TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9-]*)")
+# A reference is the cited work's own wording: "BMC Neurol" is a journal, not Bone Mineral Content.
+_UNGLOSSED = re.compile(r"""\sclass=["'](?:[^"']*\s)?reference(?:\s[^"']*)?["']""")
 _ENTITY = re.compile(r"&#?[a-zA-Z0-9]+;")
 
 
@@ -119,6 +121,6 @@ def abbreviate_html(html: str, glossary: Glossary | None) -> str:
             stop = close.end() if close else len(html)
             out.append(html[pos:stop])
             pos = stop
-        elif name in SKIP and name not in VOID and not token.endswith("/>"):
+        elif (name in SKIP or _UNGLOSSED.search(token)) and name not in VOID and not token.endswith("/>"):
             skipping.append(name)
     return "".join(out)
