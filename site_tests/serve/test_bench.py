@@ -68,11 +68,35 @@ def test_benchmark_runs_end_to_end_on_a_tiny_project(tmp_path):
         assert result[key] > 0, key
     assert result["pages"] == result["generated_pages"] + 3 and result["html_pages"] >= result["pages"]
     assert (tmp_path / "n20" / "plain" / "docs" / "studies" / "synthetic-study-0001.md").exists()
+    assert result["peak_ratio"] == result["peak_mb"] / result["plain_peak_mb"]
     text = bench_run.report([result], bench_run.machine())
-    for _, label, _, _ in bench_run.TARGETS:
-        assert label in text
+    for _, label, _, _, _ in bench_run.TARGETS:
+        assert f"{label} (N=20; set for N=" in text  # judged at the largest N the run reached
+    # N=20 is no N a target is set for: the verdicts are in the list of targets, not in the table.
     assert text.count("PASS") + text.count("MISS") == len(bench_run.TARGETS)
     assert "SKIP" in text  # the 10,000-vs-1,000 ratio needs both sizes
+    for row in ("full / plain CPU (x)", "peak / plain peak (x)", "edit->overviews (s)"):
+        assert row in text
+    assert "<= 1.05 x at N=1,000 and 10,000" in text and "<= 1.5 x at N=10,000" in text
+
+
+def _figures(n: int, build_cpu_s: float, plain_cpu_s: float, peak_mb: float, plain_peak_mb: float) -> dict:
+    return {"n": n, "build_cpu_s": build_cpu_s, "overhead": build_cpu_s / plain_cpu_s, "peak_ratio": peak_mb / plain_peak_mb,
+            "load_check_cpu_s": 1.0, "load_check_warm_cpu_s": 0.6, "study_page_kb": 26.0, "edit_s": 0.9, "catch_up_s": 3.5}
+
+
+def test_benchmark_judges_each_target_at_the_sizes_it_is_set_for():
+    results = [_figures(1000, 10.4, 10.0, 200, 100), _figures(10_000, 106.0, 100.0, 900, 600)]
+    verdicts = {label: (value, status) for label, value, _, status in bench_run.evaluate(results)}
+    overhead = "full build / plain MkDocs, same pages (CPU)"
+    assert verdicts[f"{overhead} (N=1,000)"] == ("1.04 x", "PASS")
+    assert verdicts[f"{overhead} (N=10,000)"] == ("1.06 x", "MISS")
+    assert verdicts["peak memory / plain MkDocs' peak (N=10,000)"] == ("1.50 x", "PASS")  # 2.0 at 1,000 is not judged
+    assert verdicts["load + check with the record cache (CPU) (N=10,000)"] == ("0.60 s", "MISS")
+    assert verdicts["edit -> overviews and exports caught up (median) (N=10,000)"] == ("3.50 s", "MISS")
+    assert verdicts["full build N=10,000 / N=1,000 (CPU)"] == ("10.19 x", "PASS")
+    table = bench_run.report(results, bench_run.machine())
+    assert "1.040 PASS" in table and "1.060 MISS" in table  # the verdict beside the figure, per N
 
 
 def test_libyaml_and_pure_python_composing_give_the_same_records():
