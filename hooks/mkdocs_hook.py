@@ -36,6 +36,7 @@ from evidence_site.check.config import evidence_options  # noqa: E402
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError  # noqa: E402
 from evidence_site.export import publish, search_index  # noqa: E402
 from evidence_site.render import problems  # noqa: E402
+from evidence_site.render.passthrough import SetAside  # noqa: E402
 from evidence_site.render.renderer import SiteLinks  # noqa: E402  (the type of _links)
 from evidence_site.render.sanitize import inert_text  # noqa: E402
 from evidence_site.serve import watch  # noqa: E402
@@ -66,6 +67,7 @@ class SiteBuilder:
         self.done = self.failed = False
         self.problems: list[EvidenceError] = []  # this build's record errors, shown under `serve`
         self.last_good: pipeline.Built | None = None  # under `serve`: what a build with errors shows
+        self.aside: dict[str, SetAside] = {}  # a generated page's HTML blocks, from its Markdown to its HTML
 
     def config_loaded(self, config: MkDocsConfig) -> MkDocsConfig:
         self.built, self.problems = None, []
@@ -209,7 +211,8 @@ class SiteBuilder:
                 # so the generated text is let go (about 130 MB for 10,000 studies).
                 built.release(page.file.src_uri)
                 page.file.content_string = ""
-            return markdown
+            self.aside[page.file.src_uri] = aside = SetAside(markdown)  # MkDocs need not parse its HTML
+            return aside.markdown
         if isinstance(page.meta.get("tags"), list):  # the tags plugin prints them unescaped (refused by check)
             page.meta["tags"] = [inert_text(str(tag)) for tag in page.meta["tags"]]
         try:
@@ -228,6 +231,11 @@ class SiteBuilder:
                 page.title = inert_text(page.title)
             for item in _toc_items(page.toc):
                 item.title = inert_text(item.title)
+        else:
+            aside = self.aside.pop(page.file.src_uri, None)
+            if aside is not None:
+                html = aside.put_back(html)
+                page.present_anchor_ids = (page.present_anchor_ids or set()) | aside.anchor_ids()
         return built.page_html(page.file.src_uri, html)
 
     def post_page(self, output: str) -> str:
