@@ -186,13 +186,19 @@ def parse(text: str, file: str, paths: dict | None = None) -> tuple[dict[str, An
         raise EvidenceError(file, _line(node), "", "a record must be a mapping of fields at the top level",
                             "start with 'id: ...'")
     lines: dict[Path, int] = {(): 1}
+    ctor = yaml.SafeLoader("")
     try:
-        data = _build(node, (), lines, set(), yaml.SafeLoader(""), {} if paths is None else paths)
+        data = _build(node, (), lines, set(), ctor, {} if paths is None else paths)
     except _Refused as r:
         if loader is None and _deeper_than(node, 5 * MAX_DEPTH):
             # What the pure composer would have reported: it overflows the stack this deep.
             raise EvidenceError(file, _too_deep_line(text), "", *_TOO_DEEP) from None
         raise EvidenceError(file, r.line, field_path(r.loc), r.message, r.hint) from None
+    finally:
+        # A loader refers to itself (its parser's state is a bound method): without dispose it and
+        # the node tree it constructed from wait for the cyclic collector, which a one-shot build
+        # pauses and then freezes (records/memo.gc_paused), so they would stay until the process exits.
+        ctor.dispose()
     return data, lines
 
 
