@@ -20,8 +20,8 @@ BLOCK_TAGS = frozenset({"address", "article", "aside", "blockquote", "details", 
                         "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "nav", "ol", "p",
                         "section", "table", "ul"})
 _START = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
-_IDS = re.compile(r"""<[a-zA-Z][^>]*?\sid="([^"]*)\"""")
-_NAMES = re.compile(r"""<a\s[^>]*?\bname="([^"]*)\"""")
+_TOKEN = re.compile(r"<p>(evidenceblock[0-9a-f]{16}n[0-9]+x)</p>")
+_NAMES = re.compile(r"""<a\s[^>]*?(?<=\s)name="([^"]*)\"""")
 
 
 class SetAside:
@@ -41,14 +41,26 @@ class SetAside:
     def put_back(self, html: str) -> str:
         """The converted page with each token paragraph replaced by its block, as Python-Markdown
         writes a raw block (followed by a newline; none at the very end, which it strips)."""
+        if not self.blocks:
+            return html
         last = html.endswith("x</p>") and html.rsplit("<p>", 1)[-1][:-len("</p>")] in self.blocks
-        for token, block in self.blocks.items():
-            html = html.replace(f"<p>{token}</p>", block + "\n", 1)
+        html = _TOKEN.sub(lambda m: self.blocks[m.group(1)] + "\n" if m.group(1) in self.blocks else m.group(0), html)
         return html[:-1] if last else html
 
     def anchor_ids(self) -> set[str]:
-        """The ids (and <a name>s) of the blocks, as MkDocs would have found them in the raw HTML."""
-        return {unescape(m) for block in self.blocks.values() for pattern in (_IDS, _NAMES) for m in pattern.findall(block)}
+        """The ids (and <a name>s) of the blocks, as MkDocs would have found them in the raw HTML.
+        Template text and attribute values are escaped, so ' id="' occurs only as an attribute."""
+        blocks = "\n".join(self.blocks.values())
+        found = set()
+        for attribute in (' id="', '\nid="', '\tid="'):
+            at = blocks.find(attribute)
+            while at >= 0:
+                start = at + len(attribute)
+                end = blocks.find('"', start)
+                found.add(blocks[start:end])
+                at = blocks.find(attribute, end)
+        found.update(_NAMES.findall(blocks) if "name=" in blocks else ())
+        return {unescape(m) for m in found}
 
 
 def _passes_through(chunk: str) -> bool:
