@@ -207,10 +207,10 @@ def test_the_claims_can_be_shown_by_verdict(pages, real_server):  # noqa: F811
     page.close()
 
 
-@pytest.mark.parametrize("key", sorted(REAL.topics))
-def test_a_topic_prints_on_at_most_two_a4_pages_without_the_navigation(pages, real_server, key):  # noqa: F811
+@pytest.mark.parametrize("kind, key", NAMED)
+def test_a_topic_or_agent_prints_on_at_most_two_a4_pages_without_the_navigation(pages, real_server, kind, key):  # noqa: F811
     page = pages(1280)
-    page.goto(real_server.url + f"topics/{key}/")
+    page.goto(real_server.url + f"{kind}/{key}/")
     pdf = page.pdf(prefer_css_page_size=True)
     count = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
     page.emulate_media(media="print")
@@ -218,6 +218,7 @@ def test_a_topic_prints_on_at_most_two_a4_pages_without_the_navigation(pages, re
         .filter(s => [...document.querySelectorAll(s)].some(e => getComputedStyle(e).display !== 'none'))""")
     plain = page.locator(".plain").count()
     page.close()
-    assert 1 <= count <= 2, f"topics/{key}/ prints on {count} pages"
+    assert 1 <= count <= 2, f"{kind}/{key}/ prints on {count} pages"
     assert not shown, f"printed with {shown}"
-    assert plain == len(REAL.topics[key].conclusions), "every plain answer is printed"
+    if kind == "topics":
+        assert plain == len(REAL.topics[key].conclusions), "every plain answer is printed"
