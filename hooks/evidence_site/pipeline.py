@@ -32,7 +32,7 @@ from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble, 
 from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render import sanitize
 from evidence_site.render.citations import resolve
-from evidence_site.render.claim_marks import finish_written_page, mark_claims
+from evidence_site.render.claim_marks import finish_written_page
 from evidence_site.render.csl import reference_style
 from evidence_site.render.glossary import abbreviate_html, markdown_definitions
 from evidence_site.render.links import url_of
@@ -166,10 +166,6 @@ class Built:
             out += [text[last:match.start(2)], url[3:] if url.startswith("../") else f"{name}/{url}"]
             last = match.end(2)
         return "".join(out) + text[last:]
-
-    def mark_claims(self, html: str) -> str:
-        """Rendered hand-written page with data-claim on every element that carries a citation."""
-        return mark_claims(html)
 
     def abbreviate_markdown(self, markdown: str) -> str:
         """A hand-written page with the glossary's abbreviation definitions appended."""
