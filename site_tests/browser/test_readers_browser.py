@@ -33,16 +33,20 @@ def test_home_page_shows_the_first_answer_with_its_level_and_direction(browser, 
     box = block.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     # the first question starts within the first two phone screens
-    assert page.locator(".reader-question").first.evaluate("e => e.getBoundingClientRect().top + window.scrollY") \
-        < 2 * PHONE["height"]
+    assert page_top(page.locator(".reader-question").first) < 2 * PHONE["height"]
     page.close()
+
+
+def page_top(locator) -> float:
+    """How far down the page (in CSS px) an element starts."""
+    return locator.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
 
 
 def test_agent_page_opens_with_what_trials_found(browser, real_server):
     page = browser.new_page(viewport=PHONE)
     page.goto(real_server.url + "agents/alfacalcidol/")
     summary = page.locator(".trials-found-summary")
-    top = summary.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+    top = page_top(summary)
     assert top < PHONE["height"], f"the summary starts {top} px down, below the first phone screen"
     assert "no trial has looked at" in summary.inner_text()
     page.close()
@@ -52,7 +56,7 @@ def test_study_page_says_what_it_found_on_the_first_phone_screen(browser, real_s
     page = browser.new_page(viewport=PHONE)
     page.goto(real_server.url + "studies/achiron-2015/")
     found = page.locator(".study-found")
-    top = found.evaluate("e => e.getBoundingClientRect().top + window.scrollY")
+    top = page_top(found)
     assert top < PHONE["height"], f"what the study found starts {top} px down"
     assert "What it found" in found.inner_text()
     page.close()
