@@ -2,18 +2,7 @@
 so every stage (levels' reasons, checks, pages) names a record the same way."""
 from __future__ import annotations
 
-from typing import Iterable
-
 from evidence_site.records.models import Source
-
-MAX_AUTHORS = 6
-
-
-def authors_text(authors: Iterable[str]) -> str:
-    names = list(authors)
-    if len(names) > MAX_AUTHORS:
-        names = names[:3] + ["et al."]
-    return ", ".join(names)
 
 
 def short_label(src: Source) -> str:
