@@ -11,11 +11,12 @@ from pydantic import ValidationError
 
 import evidence_site.load.yaml_file as yamlfile
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError, did_you_mean, non_ascii_hint
+from evidence_site.load.lines import LineMap
 from evidence_site.load.todo import todo_errors
 from evidence_site.load.validate import translate
 from evidence_site.records.evidence_base import Loaded
 from evidence_site.records.kinds import FOLDERS, SINGLE_FILES, model_of
-from evidence_site.records.models import ID_PATTERN
+from evidence_site.records.models import ID_PATTERN, Record
 
 SCHEMA_DIR = "_schemas"
 _ID_RE = re.compile(ID_PATTERN)
@@ -85,14 +86,12 @@ def _show_dir(folder: str, root: Path) -> str:
     return "" if shown == "." else shown + "/"
 
 
-def parse_text(text: str, shown: str, paths: dict | None = None) -> tuple[dict, dict]:
-    """The values of a record file's text and the line of each field; raises EvidenceError.
-
-    paths: see yaml_file.parse."""
-    return yamlfile.parse(text, shown, paths)
+def parse_text(text: str, shown: str) -> dict:
+    """The values of a record file's text; raises EvidenceError. Lines come from a LineMap."""
+    return yamlfile.values(text, shown)
 
 
-Parse = Callable[[str, str, dict], tuple[dict, dict]]
+Parse = Callable[[str, str], dict]
 
 
 def load_file(kind: str, path: Path, reading: Reading | None = None, parse: Parse = parse_text) -> Loaded:
@@ -114,13 +113,15 @@ def load_file(kind: str, path: Path, reading: Reading | None = None, parse: Pars
     except EvidenceError as err:
         raise _Many([err]) from None
     try:
-        data, lines = parse(text, shown, reading.paths)
+        data = parse(text, shown)
     except EvidenceError as err:
         raise _Many(todo_errors(text, shown) + [err]) from None
-    return _validate(kind, data, lines, shown, todo_errors(text, shown, data, lines))
+    lines = LineMap(lambda: text, shown, reading.paths)  # this file's own errors, if any, need it
+    record = _validate(kind, data, lines, shown, todo_errors(text, shown, data, lines))
+    return Loaded(kind, record, shown, LineMap.of_file(path, shown, reading.paths))
 
 
-def _validate(kind: str, data: dict, lines: dict, shown: str, todos: list[EvidenceError]) -> Loaded:
+def _validate(kind: str, data: dict, lines: LineMap, shown: str, todos: list[EvidenceError]) -> Record:
     """The record, or every error of the file at once: its TODO markers and its validation errors
     (a value that is still a TODO is named once, as a TODO, not again as a wrong value)."""
     model = model_of(kind)
@@ -131,7 +132,7 @@ def _validate(kind: str, data: dict, lines: dict, shown: str, todos: list[Eviden
         raise _Many(todos + [e for e in translate(exc, model, shown, lines) if e.line not in marked]) from None
     if todos:
         raise _Many(todos)
-    return Loaded(kind, record, shown, lines)
+    return record
 
 
 class _Many(EvidenceCheckFailed):
@@ -169,20 +170,27 @@ def load_files(files: list[tuple[str, Path]], reading: Reading, load: Load = loa
         except _Many as many:
             errors.extend(many.errors)
             continue
-        line = item.lines.get(("id",), 1)
         first = seen.setdefault((kind, item.record.id), item.file)
-        if first != item.file:
-            errors.append(EvidenceError(item.file, line, "id", f"duplicate id '{item.record.id}'",
-                                        f"already used by {first}"))
-        elif item.record.id != path.stem:
-            errors.append(EvidenceError(item.file, line, "id", f"id '{item.record.id}' does not match the file name",
-                                        f"rename the file to {item.record.id}.yaml or set id: {path.stem}"))
-        elif item.record.id in RESERVED_IDS:
-            errors.append(EvidenceError(item.file, line, "id", f"id '{item.record.id}' is reserved",
-                                        f"{item.kind}/{item.record.id} is the page that lists every record; choose another id"))
+        problem = _id_problem(item, path, first)
+        if problem:  # the line map is made only now, for this file
+            errors.append(EvidenceError(item.file, item.lines.get(("id",), 1), "id", *problem))
         else:
             loaded.append(item)
     return loaded, errors
+
+
+def _id_problem(item: Loaded, path: Path, first: str) -> tuple[str, str] | None:
+    """(message, hint) when a record's id is taken, differs from its file name or is reserved."""
+    key = item.record.id
+    if first != item.file:
+        return f"duplicate id '{key}'", f"already used by {first}"
+    if key != path.stem:
+        return (f"id '{key}' does not match the file name",
+                f"rename the file to {key}.yaml or set id: {path.stem}")
+    if key in RESERVED_IDS:
+        return (f"id '{key}' is reserved",
+                f"{item.kind}/{key} is the page that lists every record; choose another id")
+    return None
 
 
 @dataclass(frozen=True)
@@ -209,7 +217,7 @@ def unvalidated(evidence_dir: Path, errors: list[EvidenceError]) -> list[Unvalid
             continue
         path = evidence_dir / parts[0] / parts[1]
         try:
-            data, lines = parse_text(yamlfile.read(path, shown), shown)
+            data, lines = yamlfile.parse(yamlfile.read(path, shown), shown)
         except EvidenceError:
             data, lines = None, {}
         given = data.get("id") if isinstance(data, dict) else None

@@ -2,7 +2,7 @@
 
 Parsing is most of the cost of loading evidence/ (about 5 s for the 24,000 records of 10,000
 studies, 0.2 ms a record, even with libyaml). A file whose text was parsed before, by the same
-code, gives the same values and line numbers, so the cache stores them by a hash of the text
+code, gives the same values, so the cache stores them by a hash of the text
 and the record kind. Validation and every cross-record check still run on every build: only
 the parse is skipped, and only for files that parsed without error (a bad file is parsed, and
 its error reported, every time).
@@ -32,8 +32,8 @@ import evidence_site.load.loader as loader
 from evidence_site.errors import EvidenceError
 from evidence_site.load.loader import Loaded, Reading, load_file, parse_text
 
-_FORMAT = 1
-Parsed = tuple[dict[str, Any], dict[tuple, int]]
+_FORMAT = 2  # 2: values only; line maps are made for files with problems (load/lines.py)
+Parsed = dict[str, Any]
 
 
 def cache_dir() -> Path | None:
@@ -48,7 +48,8 @@ def cache_dir() -> Path | None:
 
 
 # The modules whose code decides what a file parses to (loader.parse_text and what it calls).
-_PARSING_CODE = ("load/parse_cache.py", "load/loader.py", "load/yaml_file.py", "load/fast_yaml.py", "load/todo.py")
+_PARSING_CODE = ("load/parse_cache.py", "load/loader.py", "load/yaml_file.py", "load/fast_yaml.py", "load/todo.py",
+                 "load/lines.py")
 
 
 def _code_version() -> str:
@@ -90,13 +91,13 @@ class DiskCache:
         except Exception:  # missing, truncated, from another version or not ours: start empty
             self._old = {}
 
-    def parse(self, text: str, kind: str, shown: str, paths: dict | None = None) -> Parsed:
+    def parse(self, text: str, kind: str, shown: str) -> Parsed:
         """loader.parse_text, from the cache when this text was parsed before."""
         key = hashlib.blake2b(kind.encode() + b"\0" + text.encode(), digest_size=16).digest()
         hit = self._old.get(key) or self._used.get(key)
         if hit is None:
             self.misses += 1
-            hit = parse_text(text, shown, paths)  # raises for a bad file: nothing is stored
+            hit = parse_text(text, shown)  # raises for a bad file: nothing is stored
         else:
             self.hits += 1
         self._used[key] = hit
@@ -104,7 +105,7 @@ class DiskCache:
 
     def load(self, kind: str, path: Path, reading: Reading | None = None) -> Loaded:
         """loader.load_file with the parse taken from the cache where possible."""
-        return load_file(kind, path, reading, parse=lambda text, shown, paths: self.parse(text, kind, shown, paths))
+        return load_file(kind, path, reading, parse=lambda text, shown: self.parse(text, kind, shown))
 
     def save(self) -> None:
         """Write what this run used, if it differs from what was read (atomically; errors ignored)."""

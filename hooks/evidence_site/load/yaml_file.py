@@ -150,6 +150,45 @@ def parse(text: str, file: str, paths: dict | None = None) -> tuple[dict[str, An
 
     paths, shared by the records of one load, makes equal field paths of their line maps one
     tuple object (see _shared); without it the paths of this record alone are shared."""
+    node, composed_in_python = _compose(text, file)
+    lines: dict[Path, int] = {(): 1}
+    ctor = yaml.SafeLoader("")
+    try:
+        data = _build(node, (), lines, set(), ctor, {} if paths is None else paths)
+    except _Refused as r:
+        if not composed_in_python and _deeper_than(node, 5 * MAX_DEPTH):
+            # What the pure composer would have reported: it overflows the stack this deep.
+            raise EvidenceError(file, _too_deep_line(text), "", *_TOO_DEEP) from None
+        raise EvidenceError(file, r.line, field_path(r.loc), r.message, r.hint) from None
+    finally:
+        # A loader refers to itself (its parser's state is a bound method): without dispose it and
+        # the node tree it constructed from wait for the cyclic collector, which a one-shot build
+        # pauses and then freezes (records/memo.gc_paused), so they would stay until the process exits.
+        ctor.dispose()
+    return data, lines
+
+
+def values(text: str, file: str) -> dict[str, Any]:
+    """parse() without the line map: the same mapping, or the same error.
+
+    Records are checked by field path and a line is wanted only for a problem, so loading makes
+    no line map (one dict entry and path tuple per key and list item: a fifth of the parse);
+    a file with a problem is parsed again with parse() (load/lines.py). Anything this builder
+    refuses is parsed again by parse() too, which words the error and finds its line."""
+    node, _ = _compose(text, file)
+    ctor = yaml.SafeLoader("")
+    try:
+        return _plain(node, 0, set(), ctor)
+    except _Refused:
+        pass
+    finally:
+        ctor.dispose()
+    return parse(text, file)[0]  # raises the error, with its line
+
+
+def _compose(text: str, file: str) -> tuple[yaml.MappingNode, bool]:
+    """The node tree of a record's text, and whether the pure-Python composer made it; raises
+    EvidenceError for text that is not one YAML mapping."""
     deep = _bracket_depth_line(text)
     if deep:
         raise EvidenceError(file, deep, "", *_TOO_DEEP)
@@ -185,21 +224,7 @@ def parse(text: str, file: str, paths: dict | None = None) -> tuple[dict[str, An
     if not isinstance(node, yaml.MappingNode):
         raise EvidenceError(file, _line(node), "", "a record must be a mapping of fields at the top level",
                             "start with 'id: ...'")
-    lines: dict[Path, int] = {(): 1}
-    ctor = yaml.SafeLoader("")
-    try:
-        data = _build(node, (), lines, set(), ctor, {} if paths is None else paths)
-    except _Refused as r:
-        if loader is None and _deeper_than(node, 5 * MAX_DEPTH):
-            # What the pure composer would have reported: it overflows the stack this deep.
-            raise EvidenceError(file, _too_deep_line(text), "", *_TOO_DEEP) from None
-        raise EvidenceError(file, r.line, field_path(r.loc), r.message, r.hint) from None
-    finally:
-        # A loader refers to itself (its parser's state is a bound method): without dispose it and
-        # the node tree it constructed from wait for the cyclic collector, which a one-shot build
-        # pauses and then freezes (records/memo.gc_paused), so they would stay until the process exits.
-        ctor.dispose()
-    return data, lines
+    return node, loader is not None
 
 
 def _bad_char(char: object) -> tuple[str, str]:
@@ -330,3 +355,31 @@ def _build_mapping(node: yaml.MappingNode, loc: Path, lines, seen, ctor, paths) 
         lines[here] = line
         out[key] = _build(value_node, here, lines, seen, ctor, paths)
     return out
+
+
+def _plain(node: yaml.Node, depth: int, seen: set[int], ctor: yaml.SafeLoader) -> Any:
+    """_build without the line map and field paths: the same value, or _Refused (without a
+    useful line or path: values() asks _build for those) wherever _build refuses."""
+    if depth > MAX_DEPTH or id(node) in seen:
+        raise _Refused(0, (), "")
+    seen.add(id(node))
+    tag = node.tag
+    if tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
+        if _CONTROL.search(node.value):
+            raise _Refused(0, (), "")
+        return node.value
+    if tag not in _ALLOWED_TAGS:
+        raise _Refused(0, (), "")
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode or key_node.tag == "tag:yaml.org,2002:merge":
+                raise _Refused(0, (), "")
+            key = key_node.value
+            if key in out or _CONTROL.search(key):
+                raise _Refused(0, (), "")
+            out[key] = _plain(value_node, depth + 1, seen, ctor)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item, depth + 1, seen, ctor) for item in node.value]
+    return _scalar(node, (), ctor)
