@@ -307,4 +307,5 @@ def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_d
     base = replace(base, warnings=base.warnings + tuple(unusable_commits))
     page_uses = {src: (page_title(md, src), cited_keys(md)) for src, md in pages.items()}
     rendered = session.render(base, directory_urls, page_uses, links, history, site_url)
+    reference_style(base.memo, settings_of(base)).save()
     return Built(base, rendered, directory_urls, session)

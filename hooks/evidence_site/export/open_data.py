@@ -15,7 +15,7 @@ from evidence_site.derive.levels import compute
 from evidence_site.derive.trials import resolve_trials
 from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.memo import Memo
-from evidence_site.render.csl import author_name, csl_item, locator_links
+from evidence_site.render.csl import author_name, locator_links, reference_style
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION  # noqa: F401  (the files described on the data page)
 
 # The BibTeX and RIS type of each CSL type (csl.CSL_TYPES gives a source's CSL type).
@@ -27,8 +27,8 @@ RIS_TYPES = {"article-journal": "JOUR", "paper-conference": "ABST", "thesis": "T
 
 def csl_items(base: EvidenceBase) -> list[dict[str, Any]]:
     """The one CSL-JSON record of every source, in id order: every reference export reads these."""
-    registries = settings_of(base).registries
-    return [csl_item(src, registries) for src in base.sources.values()]
+    style = reference_style(base.memo, settings_of(base))
+    return [style.item(src) for src in base.sources.values()]
 
 
 def _dump(record: Any) -> dict:

@@ -35,7 +35,7 @@ from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.labels import short_label, study_label
 from evidence_site.records.models import Section
 from evidence_site.records.references import Use, citing_records
-from evidence_site.render.csl import csl_item, reference_style
+from evidence_site.render.csl import reference_style
 from evidence_site.render.links import link, page_path, url_of
 from evidence_site.render.checker import checker_src
 from evidence_site.render.measure_pages import reader_pages
@@ -191,7 +191,7 @@ class Renderer:
         meta: dict = {"tags": list(study.tags), "hide": ["tags"] if study.tags else []}
         if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
             page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
-            item = csl_item(source, settings_of(self.base).registries)
+            item = reference_style(self._memo, settings_of(self.base)).item(source)
             meta.update(citation_meta=citation_meta(item, study),
                         jsonld=study_jsonld(source, study, page_url, settings_of(self.base).registries))
         return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
