@@ -47,6 +47,28 @@ def cache_dir() -> Path | None:
     return Path(home) / "evidence-site"
 
 
+def write_cache_file(file: Path, data: bytes, others: str = "") -> bool:
+    """Write a cache file atomically (a reader sees the old file or the new one, never a part),
+    after removing the files of its folder that match the glob others (what other code versions
+    wrote). False when it could not be written: a cache only costs time when it is missing."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        for stale in file.parent.glob(others) if others else ():
+            if stale != file:
+                stale.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, file)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError:
+        return False
+    return True
+
+
 # The modules whose code decides what a file parses to (loader.parse_text and what it calls).
 _PARSING_CODE = ("load/parse_cache.py", "load/loader.py", "load/yaml_file.py", "load/fast_yaml.py", "load/todo.py",
                  "load/lines.py")
@@ -111,21 +133,7 @@ class DiskCache:
         """Write what this run used, if it differs from what was read (atomically; errors ignored)."""
         if self.file is None or self._used.keys() == self._old.keys():
             return
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            for stale in self.file.parent.glob(f"{self._prefix}*.pickle"):  # other code versions
-                if stale != self.file:
-                    stale.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    pickle.dump(self._used, f, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.file)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-        except OSError:
-            pass
+        write_cache_file(self.file, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL), f"{self._prefix}*.pickle")
         self._old = self._used
         self._used = {}
 

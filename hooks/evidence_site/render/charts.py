@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import textwrap
 from dataclasses import dataclass, replace
@@ -18,7 +17,7 @@ from html import escape
 from pathlib import Path
 
 from evidence_site.derive.trials import trial_key
-from evidence_site.load.parse_cache import cache_dir
+from evidence_site.load.parse_cache import cache_dir, write_cache_file
 from evidence_site.records.evidence_base import EvidenceBase
 from evidence_site.records.labels import short_label
 from evidence_site.records.models import Measure, ThresholdSet
@@ -54,13 +53,7 @@ def cached(kind: str, data: object, render) -> str:
         return path.read_text(encoding="utf-8")
     svg = render()
     if path is not None:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(svg, encoding="utf-8")
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only home only costs time
+        write_cache_file(path, svg.encode("utf-8"))  # a read-only home only costs time
     return svg
 
 

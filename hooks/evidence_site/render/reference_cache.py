@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from evidence_site.load.parse_cache import cache_dir
+from evidence_site.load.parse_cache import cache_dir, write_cache_file
 
 # A file that grew past this many entries (projects sharing the cache folder) keeps only what the
 # last build used.
@@ -61,20 +59,8 @@ class StoredReferences:
         kept = {**(self._old or {}), **self._used}
         if len(kept) > MAX_ENTRIES:
             kept = dict(self._used)
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            for stale in self.file.parent.glob(f"{self.file.name.rsplit('-', 1)[0]}-*.json"):
-                if stale != self.file:  # another code version of this style
-                    stale.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(kept, f, ensure_ascii=False)
-                os.replace(tmp, self.file)
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
-        except OSError:
+        data = json.dumps(kept, ensure_ascii=False).encode()
+        if not write_cache_file(self.file, data, f"{self.file.name.rsplit('-', 1)[0]}-*.json"):  # other code versions
             return
         self._old, self._added = kept, False
 
