@@ -20,6 +20,11 @@ def test_folded_words_are_those_that_change_once_each_and_ignore_markup_and_symb
     assert folded_words("<p>plain ASCII text only</p>") == []
 
 
+def test_an_accent_written_as_an_entity_is_folded_and_symbols_alone_give_nothing():
+    assert folded_words("<p>Holm&oslash;y &amp; Troms&#248;</p>") == ["Holmoy", "Tromso"]
+    assert folded_words("<p>25(OH)D ≥ 50 nmol/L – “quoted” &amp; more</p>") == []
+
+
 def test_the_index_gets_folded_words_in_a_hidden_span_of_the_field_that_has_them():
     index = {"config": {"lang": ["en"]}, "docs": [
         {"location": "a/", "title": "Tromsø trial", "text": "<p>by Holmøy</p>"},

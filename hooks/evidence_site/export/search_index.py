@@ -21,6 +21,7 @@ _LETTERS = MappingProxyType(str.maketrans({
     "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th", "ı": "i"}))
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
+_ACCENTED = re.compile(r"[^\W\x00-\x7f]")  # a letter or digit beyond ASCII
 FOLDED_CLASS = "search-folded"
 
 
@@ -32,7 +33,11 @@ def fold(text: str) -> str:
 
 def folded_words(text: str) -> list[str]:
     """The words of an HTML text that fold to a different plain-ASCII word, once each, in order."""
+    if text.isascii() and "&" not in text:  # most entries: nothing to fold, no entity to unescape
+        return []
     plain = html.unescape(_TAG.sub(" ", text))
+    if not _ACCENTED.search(plain):  # only punctuation or symbols beyond ASCII ('–', '≥')
+        return []
     seen: dict[str, None] = {}
     for word in _WORD.findall(plain):
         if word.isascii():
