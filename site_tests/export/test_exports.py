@@ -87,3 +87,22 @@ def test_data_page_links_every_export(real_site):
     page = (real_site / "data/index.html").read_text(encoding="utf-8")
     for name in ("evidence.json", "studies.csv", "findings.csv", "references.bib", "references.ris", "references.csl.json"):
         assert f'href="{name}"' in page and (real_site / "data" / name).exists()
+
+
+def test_exports_kept_in_a_memo_match_fresh_exports_after_a_source_changes():
+    from dataclasses import replace
+
+    from evidence_site.export.open_data import export_files
+    from evidence_site.records.memo import Memo
+
+    memo = Memo()
+    first = dict(export_files(BASE, memo))
+    assert first == dict(export_files(BASE))
+    key = next(iter(BASE.sources))
+    edited = BASE.sources[key].model_copy(update={"title": "An edited title & more"})
+    records = {**BASE.records, "sources": {**BASE.sources, key: edited}}
+    changed = replace(BASE, records=records)
+    kept = dict(export_files(changed, memo))  # every other source's entry comes from the memo
+    assert kept == dict(export_files(changed))
+    for name in ("data/references.bib", "data/references.ris", "data/references.csl.json"):
+        assert kept[name] != first[name] and "An edited title" in kept[name], name

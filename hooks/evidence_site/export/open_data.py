@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import bibtexparser
 import rispy
@@ -15,6 +15,7 @@ from evidence_site.derive.levels import compute
 from evidence_site.derive.trials import resolve_trials
 from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.memo import Memo
+from evidence_site.records.models import Registry, Source
 from evidence_site.render.csl import author_name, locator_links, reference_style
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION  # noqa: F401  (the files described on the data page)
 
@@ -120,30 +121,50 @@ def _bib_author(author: dict[str, str]) -> str:
     return "{" + _bib_escape(literal) + "}" if literal else _bib_escape(author_name(author))
 
 
-def bibtex(base: EvidenceBase) -> str:
-    """Every source's CSL record as a BibTeX entry, written by bibtexparser; values are LaTeX-escaped."""
-    entries = []
-    for item in csl_items(base):
-        article = item["type"] == "article-journal"
-        year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
-        container = item.get("container-title") or item.get("publisher")
-        fields = [("title", item["title"]), ("journal" if article else "howpublished", container),
-                  ("year", str(year) if year else None), ("volume", item.get("volume")), ("number", item.get("issue")),
-                  ("pages", item.get("page", "").replace("-", "--")), ("doi", item.get("DOI")),
-                  ("pmid", item.get("PMID")), ("pmcid", item.get("PMCID")), ("url", item.get("URL")),
-                  ("note", item.get("note"))]
-        values = [bibtexparser.model.Field(name, _bib_escape(value)) for name, value in fields if value]
-        if item.get("author"):
-            values.insert(0, bibtexparser.model.Field("author", " and ".join(_bib_author(a) for a in item["author"])))
-        entries.append(bibtexparser.model.Entry(BIB_TYPES.get(item["type"], "misc"), item["id"], values))
-    layout = bibtexparser.BibtexFormat()
-    layout.indent, layout.block_separator = "  ", "\n"
-    return bibtexparser.write_string(bibtexparser.Library(entries), bibtex_format=layout)
+def _per_source(base: EvidenceBase, memo: Memo | None, name: str, make: Callable[[Source, dict[str, Any]], Any]
+                ) -> list[Any]:
+    """make(source, its CSL record) for every source in id order; with a memo (a preview
+    server's), kept for each source object while the reference style is the same, so a rebuild
+    after one edit makes one entry again, not 10,000."""
+    style = reference_style(base.memo, settings_of(base))
+    sources = list(base.sources.values())
+    if memo is None:
+        return [make(src, style.item(src)) for src in sources]
+    return memo.each(name, sources, lambda src: make(src, style.item(src)), context=style)
 
 
-def ris(base: EvidenceBase) -> str:
-    items, registries = [], settings_of(base).registries
-    for item, src in zip(csl_items(base), base.sources.values()):
+# A format for every entry (bibtexparser's default column alignment is off, so each entry is
+# written on its own and the entries are joined as bibtexparser joins a library's blocks).
+_BIB_LAYOUT = bibtexparser.BibtexFormat()
+_BIB_LAYOUT.indent, _BIB_LAYOUT.block_separator = "  ", "\n"
+
+
+def _bib_entry(src: Source, item: dict[str, Any]) -> str:
+    """One source's BibTeX entry, written by bibtexparser; values are LaTeX-escaped."""
+    article = item["type"] == "article-journal"
+    year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
+    container = item.get("container-title") or item.get("publisher")
+    fields = [("title", item["title"]), ("journal" if article else "howpublished", container),
+              ("year", str(year) if year else None), ("volume", item.get("volume")), ("number", item.get("issue")),
+              ("pages", item.get("page", "").replace("-", "--")), ("doi", item.get("DOI")),
+              ("pmid", item.get("PMID")), ("pmcid", item.get("PMCID")), ("url", item.get("URL")),
+              ("note", item.get("note"))]
+    values = [bibtexparser.model.Field(name, _bib_escape(value)) for name, value in fields if value]
+    if item.get("author"):
+        values.insert(0, bibtexparser.model.Field("author", " and ".join(_bib_author(a) for a in item["author"])))
+    entry = bibtexparser.model.Entry(BIB_TYPES.get(item["type"], "misc"), item["id"], values)
+    # The entry is made here and dropped after: the writer may change it in place rather than copy it.
+    stack = bibtexparser.middlewares.default_unparse_stack(allow_inplace_modification=True)
+    return bibtexparser.write_string(bibtexparser.Library([entry]), unparse_stack=stack, bibtex_format=_BIB_LAYOUT)
+
+
+def bibtex(base: EvidenceBase, memo: Memo | None = None) -> str:
+    """Every source's CSL record as a BibTeX entry; memo as for _per_source."""
+    return _BIB_LAYOUT.block_separator.join(_per_source(base, memo, "bibtex", _bib_entry))
+
+
+def _ris_entry(registries: Sequence[Registry]) -> Callable[[Source, dict[str, Any]], dict[str, Any]]:
+    def entry_of(src: Source, item: dict[str, Any]) -> dict[str, Any]:
         year = item.get("issued", {}).get("date-parts", [[None]])[0][0]
         entry: dict[str, Any] = {"type_of_reference": RIS_TYPES.get(item["type"], "GEN"), "id": item["id"],
                                  "title": item["title"]}
@@ -164,9 +185,15 @@ def ris(base: EvidenceBase) -> str:
             entry["urls"] = urls
         if item.get("PMID"):
             entry["accession_number"] = f"PMID:{item['PMID']}"
-        items.append({key: [one_line(v) for v in value] if isinstance(value, list) else one_line(value)
-                      for key, value in entry.items()})
-    return rispy.dumps(items)
+        return {key: [one_line(v) for v in value] if isinstance(value, list) else one_line(value)
+                for key, value in entry.items()}
+    return entry_of
+
+
+def ris(base: EvidenceBase, memo: Memo | None = None) -> str:
+    """Every source as an RIS record, written by rispy (which numbers the records, so only the
+    records, not their text, are kept between a preview server's rebuilds)."""
+    return rispy.dumps(_per_source(base, memo, "ris", _ris_entry(settings_of(base).registries)))
 
 
 def csl_json(base: EvidenceBase) -> str:
@@ -177,8 +204,11 @@ EXPORTS = {"data/evidence.json": evidence_json, "data/studies.csv": studies_csv,
            "data/references.bib": bibtex, "data/references.ris": ris, "data/references.csl.json": csl_json}
 
 
+_KEEPING = (evidence_json, bibtex, ris)  # the exports that keep work in a preview server's memo
+
+
 def export_files(base: EvidenceBase, memo: Memo | None = None) -> Iterator[tuple[str, str]]:
     """(path, text) of each export, made one at a time; memo as for evidence_json."""
     for path, make in sorted(EXPORTS.items()):
-        yield path, evidence_json(base, memo) if make is evidence_json else make(base)
+        yield path, make(base, memo) if make in _KEEPING else make(base)
 
