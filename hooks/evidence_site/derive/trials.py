@@ -116,10 +116,21 @@ def make_trial(base: EvidenceBase, scheme: LevelScheme, key: str, papers: list[S
 
 
 def resolve_trials(base: EvidenceBase) -> Mapping[str, Trial]:
-    """Trial key → the trial resolved from ALL its papers in the base. Compute once per base."""
+    """Trial key → the trial resolved from ALL its papers in the base.
+
+    Resolved once for the records it reads (the scheme, the studies and the sources that name
+    trials) and kept in the base's memo: the checks, the pages and the exports of one build ask
+    for it, and so does every rebuild under `serve` (0.25 s at 10,000 studies). The key holds
+    the record objects themselves, so an unchanged base compares by identity and a freed
+    record's id is never taken for a new one."""
     scheme = base.scheme
     if scheme is None:
         return MappingProxyType({})
+    key = (scheme, tuple(base.studies.values()), tuple(base.sources.values()))
+    return base.memo.whole("trials", key, lambda: _resolve(base, scheme))
+
+
+def _resolve(base: EvidenceBase, scheme: LevelScheme) -> Mapping[str, Trial]:
     groups = group_papers(base.studies.values())
     return MappingProxyType({key: make_trial(base, scheme, key, papers) for key, papers in sorted(groups.items())})
 
