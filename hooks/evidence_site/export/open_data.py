@@ -133,10 +133,16 @@ def _per_source(base: EvidenceBase, memo: Memo | None, name: str, make: Callable
     return memo.each(name, sources, lambda src: make(src, style.item(src)), context=style)
 
 
-# A format for every entry (bibtexparser's default column alignment is off, so each entry is
-# written on its own and the entries are joined as bibtexparser joins a library's blocks).
-_BIB_LAYOUT = bibtexparser.BibtexFormat()
-_BIB_LAYOUT.indent, _BIB_LAYOUT.block_separator = "  ", "\n"
+# Each entry is written on its own (bibtexparser's default column alignment is off) and the
+# entries are joined as bibtexparser joins a library's blocks.
+BIB_INDENT, BIB_SEPARATOR = "  ", "\n"
+
+
+def _bib_layout() -> bibtexparser.BibtexFormat:
+    """A fresh format each time: bibtexparser's format object is mutable, so none is shared."""
+    layout = bibtexparser.BibtexFormat()
+    layout.indent, layout.block_separator = BIB_INDENT, BIB_SEPARATOR
+    return layout
 
 
 def _bib_entry(src: Source, item: dict[str, Any]) -> str:
@@ -155,12 +161,12 @@ def _bib_entry(src: Source, item: dict[str, Any]) -> str:
     entry = bibtexparser.model.Entry(BIB_TYPES.get(item["type"], "misc"), item["id"], values)
     # The entry is made here and dropped after: the writer may change it in place rather than copy it.
     stack = bibtexparser.middlewares.default_unparse_stack(allow_inplace_modification=True)
-    return bibtexparser.write_string(bibtexparser.Library([entry]), unparse_stack=stack, bibtex_format=_BIB_LAYOUT)
+    return bibtexparser.write_string(bibtexparser.Library([entry]), unparse_stack=stack, bibtex_format=_bib_layout())
 
 
 def bibtex(base: EvidenceBase, memo: Memo | None = None) -> str:
     """Every source's CSL record as a BibTeX entry; memo as for _per_source."""
-    return _BIB_LAYOUT.block_separator.join(_per_source(base, memo, "bibtex", _bib_entry))
+    return BIB_SEPARATOR.join(_per_source(base, memo, "bibtex", _bib_entry))
 
 
 def _ris_entry(registries: Sequence[Registry]) -> Callable[[Source, dict[str, Any]], dict[str, Any]]:
