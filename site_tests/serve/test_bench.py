@@ -373,6 +373,10 @@ def test_a_fast_rebuild_stats_only_the_files_the_watcher_reported(tmp_path, trus
         serve.changes.note(str(study))
         fast = site.build(evidence, session=serve)
         assert serve.records.stats == 1 and "Seen" in fast.pages["studies/synthetic-study-0003.md"].markdown
+        listing = serve.records._listing[1]
+        assert serve.records._listing_after(evidence, {os.path.normpath(str(study))}) is listing  # not sorted again
+        assert [(o.kind, o.record.id) for o in fast.base.origins.values()] == \
+            [(o.kind, o.record.id) for o in full.base.origins.values()]
         serve.rebuild_done(ok=True)
         site.build(evidence, session=serve)  # the catch-up lists and stats every file
         assert serve.records.stats == len(full.base.origins)
