@@ -47,6 +47,8 @@ def visible(text: str) -> str:
     File names, keys and values in messages come from strangers: a newline would split the one-line
     error, an escape sequence would repaint the editor's terminal, a bidi override would hide text.
     """
+    if text.isprintable():  # no character of those categories (C*, Z*) but the space: most messages
+        return text
     return "".join(ch if ch == " " or unicodedata.category(ch)[0] not in "CZ" else ch.encode("unicode_escape").decode()
                    for ch in text)
 

@@ -237,3 +237,20 @@ def test_a_review_date_in_the_future_is_a_warning():
     warnings = [str(w) for w in review_warnings(base, 730, dt.date(2025, 6, 1))]
     assert any(re.fullmatch(r"evidence/studies/paper-a\.yaml:\d+: reviewed: review date 2026-01-01 is in the future "
                             r"\(write the date you checked the record\)", w) for w in warnings), warnings
+
+
+def test_messages_escape_every_control_format_and_separator_character_but_the_space():
+    """visible() passes printable text through whole; every other character is escaped, over the
+    whole of Unicode (a newline, an escape sequence or a bidi override in a file name or value
+    would split, repaint or hide the one-line error)."""
+    import unicodedata
+
+    from evidence_site.errors import visible
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        shown = visible(f"a{ch}b")
+        if ch == " " or unicodedata.category(ch)[0] not in "CZ":
+            assert shown == f"a{ch}b", hex(code)
+        else:
+            assert shown == "a" + ch.encode("unicode_escape").decode() + "b", hex(code)
