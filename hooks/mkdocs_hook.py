@@ -21,11 +21,13 @@ from pathlib import Path
 if "properdocs" in sys.modules:
     from properdocs.config.defaults import MkDocsConfig
     from properdocs.exceptions import PluginError
+    from properdocs.plugins import event_priority
     from properdocs.structure.files import File, Files
     from properdocs.structure.pages import Page as MkPage
 else:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.exceptions import PluginError
+    from mkdocs.plugins import event_priority
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page as MkPage
 
@@ -243,10 +245,21 @@ class SiteBuilder:
 
     def post_build(self, config: MkDocsConfig) -> None:
         self.built.write_extras(Path(config.site_dir))
-        search_index.fold_index_file(Path(config.site_dir) / "search" / "search_index.json")
+        for entries in _search_entries(config):
+            search_index.fold_entries(entries)
         self.done = True
         if self.serve:
             self.serve.rebuild_done(ok=not self.problems)
+
+
+def _search_entries(config: MkDocsConfig) -> list[list[dict]]:
+    """The entries each search plugin (Material's) added in this build and has not written yet."""
+    found = []
+    for plugin in config.plugins.values():
+        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if isinstance(entries, list):
+            found.append(entries)
+    return found
 
 
 def _toc_items(toc) -> list:
@@ -333,8 +346,10 @@ def on_post_page(output: str, page: MkPage, config: MkDocsConfig) -> str:
     return _builder.post_page(output)
 
 
+@event_priority(50)  # before Material's search plugin writes the index whose entries it folds
 def on_post_build(config: MkDocsConfig) -> None:
-    """Hook for the on_post_build event: write redirects for old URLs and the open-data exports."""
+    """Hook for the on_post_build event: write redirects for old URLs and the open-data exports,
+    and fold the accents of the search index's new entries."""
     _builder.post_build(config)
 
 

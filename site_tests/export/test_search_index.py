@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from evidence_site.export.search_index import FOLDED_CLASS, fold, fold_index_file, folded_words, with_folded_words
+from evidence_site.export.search_index import FOLDED_CLASS, fold, fold_entries, folded_words, with_folded_words
 
 
 def test_fold_turns_accented_and_special_letters_into_plain_ones():
@@ -39,10 +39,20 @@ def test_the_index_gets_folded_words_in_a_hidden_span_of_the_field_that_has_them
     assert index["docs"][0]["title"] == "Tromsø trial"  # the input is not changed
 
 
-def test_fold_index_file_rewrites_the_written_index_and_leaves_a_missing_one_alone(tmp_path):
-    path = tmp_path / "search_index.json"
-    fold_index_file(path)
-    assert not path.exists()
-    path.write_text(json.dumps({"docs": [{"location": "", "title": "Tromsø", "text": ""}]}), encoding="utf-8")
-    fold_index_file(path)
-    assert json.loads(path.read_text(encoding="utf-8"))["docs"][0]["title"].endswith(">Tromso</span>")
+def test_entries_of_a_dirty_rebuild_are_folded_once_as_materials_index_merges_them():
+    """Under `serve --dirty` Material keeps the previous build's entries (folded then) and adds the
+    rebuilt page's: only the new ones are folded, so no word is added twice."""
+    from material.plugins.search.plugin import SearchIndex
+
+    config = {"lang": ["en"], "separator": "[\\s]+", "pipeline": [], "fields": {}}
+    first = SearchIndex(**config)
+    first.entries = [{"location": "a/", "title": "Tromsø", "text": ""}, {"location": "b/", "title": "B", "text": "Holmøy"}]
+    fold_entries(first.entries)
+    json.loads(first.generate_search_index(None))
+    again = SearchIndex(**config)
+    again.entries = [{"location": "b/", "title": "B", "text": "Holmøy again"}]
+    fold_entries(again.entries)
+    docs = json.loads(again.generate_search_index(first))["docs"]
+    assert sorted((d["title"], d["text"]) for d in docs) == [
+        ("B", f'Holmøy again <span class="{FOLDED_CLASS}">Holmoy</span>'),
+        (f'Tromsø <span class="{FOLDED_CLASS}">Tromso</span>', "")]

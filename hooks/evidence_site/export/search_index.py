@@ -4,15 +4,14 @@ Material's search matches the letters typed, so "Tromso" never finds Tromsø and
 finds Holmøy. After the search index is written, each entry whose title or text holds a word
 with accents gets that word's folded form added at the end of its text, inside a span the
 result list hides (site.css): the folded word is found, the snippet shows the original.
-The function works on the index as data; the MkDocs adapter reads and writes the file.
+The functions work on the index as data; the MkDocs adapter hands them the entries Material's
+search plugin holds, before it writes them (so the index is written once, not read and written again).
 """
 from __future__ import annotations
 
 import html
-import json
 import re
 import unicodedata
-from pathlib import Path
 from types import MappingProxyType
 
 # Letters NFKD does not split into a base letter and a mark.
@@ -48,22 +47,20 @@ def folded_words(text: str) -> list[str]:
     return list(seen)
 
 
-def with_folded_words(index: dict) -> dict:
-    """The search index (Material's search_index.json as data) with each entry's folded words: a
-    title's in the title (a title match ranks highest), the text's in the text."""
-    docs = []
-    for doc in index.get("docs", []):
-        doc = dict(doc)
+def fold_entries(entries: list[dict]) -> None:
+    """Add each entry's folded words, in place: a title's to the title (a title match ranks
+    highest), the text's to the text. An entry is folded once: Material's search keeps the
+    folded entries of pages a `serve --dirty` rebuild did not touch, and only new ones come here."""
+    for doc in entries:
         for field in ("title", "text"):
             words = folded_words(doc.get(field, ""))
             if words:
                 doc[field] = f'{doc[field]} <span class="{FOLDED_CLASS}">{" ".join(words)}</span>'
-        docs.append(doc)
-    return {**index, "docs": docs}
 
-def fold_index_file(path: Path) -> None:
-    """Rewrite a written search index with its folded words (no index, no change)."""
-    if not path.is_file():
-        return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(json.dumps(with_folded_words(index), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+def with_folded_words(index: dict) -> dict:
+    """The search index (Material's search_index.json as data) with each entry's folded words;
+    the index given is not changed."""
+    docs = [dict(doc) for doc in index.get("docs", [])]
+    fold_entries(docs)
+    return {**index, "docs": docs}
