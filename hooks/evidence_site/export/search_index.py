@@ -1,11 +1,11 @@
 """Search that forgives accents: the words of the search index, folded to plain letters.
 
 Material's search matches the letters typed, so "Tromso" never finds Tromsø and "Holmoy" never
-finds Holmøy. After the search index is written, each entry whose title or text holds a word
-with accents gets that word's folded form added at the end of its text, inside a span the
+finds Holmøy. Before Material writes the search index, each entry whose title or text holds a
+word with accents gets that word's folded form added at the end of its text, inside a span the
 result list hides (site.css): the folded word is found, the snippet shows the original.
-The functions work on the index as data; the MkDocs adapter hands them the entries Material's
-search plugin holds, before it writes them (so the index is written once, not read and written again).
+fold_entries works on the entries as data; the MkDocs adapter hands it those Material's search
+plugin holds, so the index is written once, not read and written again.
 """
 from __future__ import annotations
 
@@ -57,10 +57,3 @@ def fold_entries(entries: list[dict]) -> None:
             if words:
                 doc[field] = f'{doc[field]} <span class="{FOLDED_CLASS}">{" ".join(words)}</span>'
 
-
-def with_folded_words(index: dict) -> dict:
-    """The search index (Material's search_index.json as data) with each entry's folded words;
-    the index given is not changed."""
-    docs = [dict(doc) for doc in index.get("docs", [])]
-    fold_entries(docs)
-    return {**index, "docs": docs}
