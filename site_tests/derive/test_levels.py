@@ -158,3 +158,41 @@ def test_direction_at_the_best_level_counts_the_trials_at_that_level():
     weak_only, _ = level_of(study("a", pedro=4, direction="benefit"), study("c", design="pre-post", pedro=None,
                                                                                 direction="harm"))
     assert (weak_only.level.id, weak_only.direction, len(weak_only.best)) == ("2", "benefit", 1)
+
+
+def test_levels_and_trials_are_kept_for_the_same_records_and_made_again_for_an_edited_one():
+    from dataclasses import replace
+
+    from evidence_site.derive.trials import resolve_trials
+
+    first, base = level_of(study("a", trial="t1"), study("b", trial="t1"), study("c"))
+    conclusion = base.topics["t"].conclusions[0]
+    assert compute(base, conclusion) is first  # asked again: kept in the base's memo
+    trials = resolve_trials(base)
+    # b becomes lower quality: its trial is resolved again, c's trial and every level that does
+    # not read b are kept; what is made again equals what a fresh memo computes.
+    edited = base.studies["b"].model_copy(update={"quality": base.studies["b"].quality.model_copy(update={"score": 2})})
+    changed = replace(base, records={**base.records, "studies": {**base.studies, "b": edited}})
+    again = resolve_trials(changed)
+    assert again["c"] is trials["c"] and again["t1"] is not trials["t1"]
+    result = compute(changed, conclusion)
+    fresh = replace(changed, memo=type(base.memo)())
+    assert result is not first and result == compute(fresh, conclusion)
+    assert result.level.id == "1b" and first.level.id == "1a"
+
+
+def test_the_memo_forgets_what_two_builds_did_not_ask_for():
+    from evidence_site.records.memo import Memo
+
+    memo, record, calls = Memo(), object(), []
+
+    def make():
+        calls.append(1)
+        return len(calls)
+    assert memo.kept("x", ("v",), (record,), make) == memo.kept("x", ("v",), (record,), make) == 1
+    assert memo.kept("x", ("w",), (record,), make) == 2 and memo.kept("x", ("v",), (object(),), make) == 3
+    memo.next_build()
+    assert memo.kept("x", ("v",), (record,), make) == 1  # kept from the previous build
+    memo.next_build()
+    memo.next_build()
+    assert memo.kept("x", ("v",), (record,), make) == 4  # two builds without it: made again

@@ -5,7 +5,7 @@ Nothing here is typed by an editor: add a study record and every number below fo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from evidence_site.derive.levels import LevelResult, compute_studies
 from evidence_site.derive.trials import Trial, resolve_trials, trials_of
@@ -15,6 +15,16 @@ from evidence_site.records.models import Study
 
 def measures(study: Study, outcome: str) -> bool:
     return outcome in study.outcomes or any(f.outcome == outcome for f in study.findings)
+
+
+def by_outcome(studies: Iterable[Study]) -> dict[str, list[Study]]:
+    """Outcome id → the studies (in the order given) that measured it: one pass over the studies
+    instead of one per outcome (the map and the agent pages ask of every outcome)."""
+    groups: dict[str, list[Study]] = {}
+    for study in studies:
+        for outcome in dict.fromkeys([*study.outcomes, *(f.outcome for f in study.findings if f.outcome)]):
+            groups.setdefault(outcome, []).append(study)
+    return groups
 
 
 def agent_studies(base: EvidenceBase, agent: str) -> list[Study]:
@@ -101,12 +111,11 @@ class AgentFindings:
 
 
 def agent_findings(base: EvidenceBase, agent: str, trials: Mapping[str, Trial] | None = None) -> AgentFindings:
-    studies = agent_studies(base, agent)
+    measured = by_outcome(agent_studies(base, agent))
     found = []
     for outcome in outcomes_in_order(base):
-        result = best_level(base, studies, outcome.id, trials)
-        if result is not None:
-            found.append(OutcomeFinding(outcome, result))
+        if outcome.id in measured:
+            found.append(OutcomeFinding(outcome, compute_studies(base, measured[outcome.id], outcome.id, trials=trials)))
     measured = {f.outcome.id for f in found if f.result.counted_trials}
     never = tuple(o for o in outcomes_in_order(base) if o.patient_important and o.id not in measured)
     return AgentFindings(tuple(found), never)

@@ -99,10 +99,25 @@ def compute_studies(base: EvidenceBase, studies: list[Study], outcome: str | Non
                     conclusion: Conclusion | None = None, trials: Mapping[str, Trial] | None = None) -> LevelResult:
     """The level a set of papers supports for an outcome (used for conclusions, tables and the map).
 
-    `trials` is the base's resolved trials (resolve_trials); pass it when computing many levels."""
+    `trials` is the base's resolved trials (resolve_trials); pass it when computing many levels.
+    The result is kept (records/memo.kept) for the same scheme, conclusion, papers, trials and
+    the sources that name them: the map, the agent pages, the tables and the checks ask for the
+    levels of the same sets of studies, and under `serve` a rebuild after one edit computes
+    again only the levels that read the edited study. Every record the computation reads is
+    read here, hit or miss, so a page rendered under `serve` depends on the same records."""
     scheme = base.scheme
     resolved = trials if trials is not None else resolve_trials(base)
     units = trials_of(resolved, studies)
+    stated = conclusion.stated_level if conclusion else None
+    sources = base.sources
+    named = [sources.get(p.source) for t in units for p in t.papers]
+    named.append(sources.get(stated.source) if stated else None)
+    return base.memo.kept("level", (outcome,), (scheme, conclusion, *studies, *units, *named),
+                          lambda: _compute(base, scheme, studies, units, outcome, conclusion))
+
+
+def _compute(base: EvidenceBase, scheme, studies: list[Study], units: tuple[Trial, ...], outcome: str | None,
+             conclusion: Conclusion | None) -> LevelResult:
     cited = {k: tuple(sorted(v, key=lambda s: s.id)) for k, v in group_papers(studies).items()}
     for rank, level in enumerate(scheme.levels):
         rule = level.rule

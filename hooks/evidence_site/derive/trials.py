@@ -132,7 +132,17 @@ def resolve_trials(base: EvidenceBase) -> Mapping[str, Trial]:
 
 def _resolve(base: EvidenceBase, scheme: LevelScheme) -> Mapping[str, Trial]:
     groups = group_papers(base.studies.values())
-    return MappingProxyType({key: make_trial(base, scheme, key, papers) for key, papers in sorted(groups.items())})
+    return MappingProxyType({key: _trial(base, scheme, key, papers) for key, papers in sorted(groups.items())})
+
+
+def _trial(base: EvidenceBase, scheme: LevelScheme, key: str, papers: list[Study]) -> Trial:
+    """make_trial, kept (records/memo.kept) while the scheme, the papers and the records that
+    name the trial (trial_name) are the same objects: under `serve` an edit of one study
+    resolves its own trial again, not all 10,000, and the levels kept for the other trials'
+    papers still hold."""
+    study = base.studies.get(key)
+    named = (base.sources.get(key), study, base.sources.get(study.source) if study is not None else None)
+    return base.memo.kept("trial", (key,), (scheme, *named, *papers), lambda: make_trial(base, scheme, key, papers))
 
 
 def trials_of(trials: Mapping[str, Trial], studies: Iterable[Study]) -> tuple[Trial, ...]:

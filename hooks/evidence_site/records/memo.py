@@ -26,6 +26,8 @@ class Memo:
     def __init__(self) -> None:
         self._each: dict[str, tuple[Any, dict[int, tuple[Any, Any]]]] = {}
         self._whole: dict[str, tuple[Any, Any]] = {}
+        self._kept: dict[tuple, tuple[tuple, Any]] = {}  # this build's results of kept()
+        self._kept_before: dict[tuple, tuple[tuple, Any]] = {}  # the previous build's
 
     def each(self, name: str, items: Iterable[Any], fn: Callable[[Any], Any], context: Any = None) -> list[Any]:
         """[fn(item) for item in items], reusing the result for an item object the previous call
@@ -55,6 +57,22 @@ class Memo:
         value = fn()
         self._whole[name] = (key, value)
         return value
+
+    def kept(self, name: str, values: tuple, objects: tuple, fn: Callable[[], Any]) -> Any:
+        """fn(), or the result of an earlier call of this name in this build or the previous one
+        with equal values and the same objects (compared by identity: records, trials). The
+        entry holds the objects, so their ids cannot be taken by new objects while it lives.
+        For work asked for many times with different inputs: the level of each set of studies."""
+        ident = (name, values, tuple(map(id, objects)))
+        hit = self._kept.get(ident) or self._kept_before.get(ident)
+        if hit is None:
+            hit = (objects, fn())
+        self._kept[ident] = hit
+        return hit[1]
+
+    def next_build(self) -> None:
+        """A new build begins: what kept() made two builds ago and not since is forgotten."""
+        self._kept_before, self._kept = self._kept, {}
 
 
 @contextmanager

@@ -21,15 +21,15 @@ from evidence_site.derive.aggregates import (
     agent_findings,
     agent_studies,
     best_level,
+    by_outcome,
     conclusion_topics,
     intervention_rows,
-    measures,
     outcomes_in_order,
     question_results,
     trial_count,
 )
 from evidence_site.derive.history import changes
-from evidence_site.derive.levels import LevelResult, compute, level_rank, stale
+from evidence_site.derive.levels import LevelResult, compute, compute_studies, level_rank, stale
 from evidence_site.derive.trials import Trial, resolve_trials, trial_key
 from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.labels import short_label, study_label
@@ -191,9 +191,13 @@ class Renderer:
         meta: dict = {"tags": list(study.tags), "hide": ["tags"] if study.tags else []}
         if source.evidence and source.kind != "review":  # the paper itself, not a review standing in for it
             page_url = urljoin(self.site_url, url_of(page_path("studies", key))) if self.site_url else ""
-            item = reference_style(self._memo, settings_of(self.base)).item(source)
-            meta.update(citation_meta=citation_meta(item, study),
-                        jsonld=study_jsonld(source, study, page_url, settings_of(self.base).registries))
+            settings = settings_of(self.base)
+            item = reference_style(self._memo, settings).item(source)
+            # Kept for the same records (records/memo.kept): under `serve` every rebuild that
+            # renders the overviews asks for the metadata of 10,000 study pages it then reuses.
+            meta.update(self._memo.kept("study meta", (page_url,), (source, study, item, settings), lambda: {
+                "citation_meta": citation_meta(item, study),
+                "jsonld": study_jsonld(source, study, page_url, settings.registries)}))
         return self.page("study.md.j2", page_path("studies", key), title, ("studies", key), meta,
                          study=study, source=source, scheme=self.base.scheme, trial=self.trial_of(study))
 
@@ -317,9 +321,10 @@ class Renderer:
         rows = []
         for row_id, label, studies in intervention_rows(self.base):
             cells = []
+            measured = by_outcome(studies)
             for outcome in outcomes:
-                relevant = sorted((s for s in studies if measures(s, outcome.id)), key=lambda s: s.id)
-                result = best_level(self.base, relevant, outcome.id, self.trials) if relevant else None
+                relevant = sorted(measured.get(outcome.id, ()), key=lambda s: s.id)
+                result = compute_studies(self.base, relevant, outcome.id, trials=self.trials) if relevant else None
                 cells.append({"outcome": outcome.name, "result": result, "studies": relevant})
             agent = row_id[len("agent-"):] if row_id.startswith("agent-") else None
             rows.append({"label": label, "agent": agent, "cells": cells})

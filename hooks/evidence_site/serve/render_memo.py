@@ -102,6 +102,12 @@ class _TrackedBase:
         # refuses an id that differs from the file name), and the key came from a tracked read.
         return self._base.file_of(kind, key)
 
+    @property
+    def memo(self) -> Any:
+        # Not a read of the records: what the memo keeps is keyed by records read through this
+        # proxy (derive/levels.compute_studies reads every record its kept result depends on).
+        return self._base.memo
+
     def where(self, kind: str, key: str, loc: tuple = ()) -> tuple[str, int]:
         self._reads.note((kind, key))
         return self._base.where(kind, key, loc)

@@ -72,6 +72,8 @@ class ServeSession:
     def bulk(self) -> Iterator[None]:
         """A rebuild, with the collector paused but nothing frozen: the process lives on."""
         self.deferred = False
+        if not self.defer:  # a fast rebuild asks for few kept results: the last full build's stay
+            self.memo.next_build()
         with gc_paused():
             yield
 
