@@ -104,5 +104,30 @@ def test_exports_kept_in_a_memo_match_fresh_exports_after_a_source_changes():
     changed = replace(BASE, records=records)
     kept = dict(export_files(changed, memo))  # every other source's entry comes from the memo
     assert kept == dict(export_files(changed))
-    for name in ("data/references.bib", "data/references.ris", "data/references.csl.json"):
+    for name in ("data/references.bib", "data/references.ris", "data/references.csl.json", "data/studies.csv"):
         assert kept[name] != first[name] and "An edited title" in kept[name], name
+    study = next(s for s in BASE.studies.values() if s.findings)
+    finding = study.findings[0].model_copy(update={"text": "An edited finding, \"quoted\""})
+    records = {**changed.records, "studies": {**changed.studies, study.id: study.model_copy(update={"findings": [finding]})}}
+    changed = replace(changed, records=records)
+    kept = dict(export_files(changed, memo))
+    assert kept == dict(export_files(changed)) and 'An edited finding, ""quoted""' in kept["data/findings.csv"]
+
+
+def test_json_exports_are_the_text_json_writes_and_ris_the_text_rispy_writes():
+    """The exports are written record by record (so a preview server can keep each record's
+    text): the files must still be exactly what json.dumps and rispy.dumps give for the whole."""
+    from dataclasses import replace
+
+    from evidence_site.export import open_data
+    from evidence_site.records.evidence_base import settings_of
+
+    no_sources = replace(BASE, records={**BASE.records, "sources": {}})
+    for base in (BASE, no_sources):
+        for export in (open_data.evidence_json, open_data.csl_json):
+            text = export(base)
+            assert text == json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n"
+        entry_of = open_data._ris_entry(settings_of(base).registries)
+        entries = [entry_of(src, item) for src, item in open_data._per_source(base, None, "test", lambda s, i: (s, i))]
+        assert open_data.ris(base) == rispy.dumps(entries)
+    assert json.loads(open_data.csl_json(no_sources)) == [] and open_data.ris(no_sources) == ""

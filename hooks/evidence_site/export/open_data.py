@@ -15,7 +15,7 @@ from evidence_site.derive.levels import compute
 from evidence_site.derive.trials import resolve_trials
 from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.memo import Memo
-from evidence_site.records.models import Registry, Source
+from evidence_site.records.models import Registry, Source, Study
 from evidence_site.render.csl import author_name, locator_links, reference_style
 from evidence_site.render.metadata import FILES, SCHEMA_VERSION  # noqa: F401  (the files described on the data page)
 
@@ -24,12 +24,6 @@ BIB_TYPES = {"article-journal": "article", "paper-conference": "inproceedings", 
              "report": "techreport"}
 RIS_TYPES = {"article-journal": "JOUR", "paper-conference": "ABST", "thesis": "THES", "book": "BOOK", "report": "RPRT",
              "document": "GEN", "dataset": "DBASE", "webpage": "ELEC", "post-weblog": "ELEC"}
-
-
-def csl_items(base: EvidenceBase) -> list[dict[str, Any]]:
-    """The one CSL-JSON record of every source, in id order: every reference export reads these."""
-    style = reference_style(base.memo, settings_of(base))
-    return [style.item(src) for src in base.sources.values()]
 
 
 def _dump(record: Any) -> dict:
@@ -41,13 +35,24 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n"  # never 'Infinity'
 
 
+def _record_json(record: Any) -> str:
+    return json.dumps(_dump(record), ensure_ascii=False, sort_keys=True, allow_nan=False)
+
+
 def evidence_json(base: EvidenceBase, memo: Memo | None = None) -> str:
-    """memo, a preview server's, keeps each record's dump for the next call; without one the
-    dumps are not kept (a build that runs once would only hold them until it exits)."""
-    kinds = list(base.records.items())
+    """The text _json() gives the document, written record by record: memo, a preview
+    server's, keeps each record's JSON for the next call (10,000 studies take a second to
+    encode again); without one nothing is kept (a build that runs once would only hold the
+    texts until it exits). json.dumps's default separators are ', ' and ': '."""
+    kinds = sorted(base.records.items())  # sort_keys orders the kinds
     records = [r for _, recs in kinds for r in recs.values()]
-    dumps = iter(memo.each("dumps", records, _dump) if memo else [_dump(r) for r in records])  # one call: it keeps what it saw
-    records = {kind: [next(dumps) for _ in recs] for kind, recs in kinds}
+    texts = iter(memo.each("record json", records, _record_json) if memo else map(_record_json, records))
+    parts = [f"{json.dumps(kind, ensure_ascii=False)}: [{', '.join(next(texts) for _ in recs)}]" for kind, recs in kinds]
+    return (f'{{"computed_levels": {_json(_computed_levels(base))[:-1]}, "records": {{{", ".join(parts)}}}, '
+            f'"schema_version": {json.dumps(SCHEMA_VERSION, ensure_ascii=False)}}}\n')
+
+
+def _computed_levels(base: EvidenceBase) -> dict[str, dict[str, Any]]:
     levels, trials = {}, resolve_trials(base)  # each trial resolved once, for every conclusion
     for topic in base.topics.values():
         for c in topic.conclusions:
@@ -59,8 +64,7 @@ def evidence_json(base: EvidenceBase, memo: Memo | None = None) -> str:
                             "observational_studies": [t.name for t in r.observational],
                             "participants": r.participants,
                             "stated_level": c.stated_level.level if c.stated_level else None}
-    doc = {"schema_version": SCHEMA_VERSION, "records": records, "computed_levels": levels}
-    return _json(doc)
+    return levels
 
 
 # A cell a spreadsheet would read as a formula ('=HYPERLINK(...)', '+1+cmd|...', '@SUM(...)').
@@ -78,33 +82,54 @@ def one_line(text: str) -> str:
     return _BREAKS.sub(" ", text)
 
 
-def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+def _csv(rows: list[dict[str, Any]], columns: list[str], header: bool = True) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
+    if header:
+        writer.writeheader()
     writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     return out.getvalue()
 
 
-def studies_csv(base: EvidenceBase) -> str:
-    rows = []
-    for s in base.studies.values():
-        src = base.sources[s.source]
-        rows.append({"id": s.id, "source": s.source, "title": s.title or src.title, "year": src.year or "",
-                     "trial": s.trial or "", "country": s.country or "", "design": s.design,
-                     "quality": s.quality.score if s.quality else "", "n_initial": "" if s.n_initial is None else s.n_initial,
-                     "n_final": "" if s.n_final is None else s.n_final, "population": s.population or "",
-                     "interventions": "; ".join(i.name for i in s.interventions),
-                     "agents": "; ".join(i.agent for i in s.interventions if i.agent),
-                     "comparator": s.comparator or "", "outcomes": "; ".join(s.outcomes),
-                     "findings": len(s.findings), "reviewed": s.reviewed.isoformat() if s.reviewed else ""})
-    return _csv(rows, list(rows[0]) if rows else ["id"])
+def _per_study(base: EvidenceBase, memo: Memo | None, name: str, columns: list[str],
+               rows: Callable[[Study, Source | None], list[dict[str, Any]]]) -> str:
+    """A CSV file of rows(study, its source) for every study; with a memo (a preview
+    server's), each study's lines are kept while the study and its source are the same objects."""
+    studies = [(s, base.sources.get(s.source)) for s in base.studies.values()]
+    if memo is None:
+        return _csv([row for s, src in studies for row in rows(s, src)], columns)
+    lines = [memo.kept(name, (), (s, src), lambda s=s, src=src: _csv(rows(s, src), columns, header=False))
+             for s, src in studies]
+    return _csv([], columns) + "".join(lines)
 
 
-def findings_csv(base: EvidenceBase) -> str:
-    rows = [{"study": s.id, "number": n, "text": f.text, "sources": "; ".join(f.sources), "outcome": f.outcome or "",
-             "direction": f.direction or ""} for s in base.studies.values() for n, f in enumerate(s.findings, 1)]
-    return _csv(rows, ["study", "number", "text", "sources", "outcome", "direction"])
+STUDY_COLUMNS = ["id", "source", "title", "year", "trial", "country", "design", "quality", "n_initial", "n_final",
+                 "population", "interventions", "agents", "comparator", "outcomes", "findings", "reviewed"]
+FINDING_COLUMNS = ["study", "number", "text", "sources", "outcome", "direction"]
+
+
+def _study_row(s: Study, src: Source | None) -> list[dict[str, Any]]:
+    return [{"id": s.id, "source": s.source, "title": s.title or src.title, "year": src.year or "",
+             "trial": s.trial or "", "country": s.country or "", "design": s.design,
+             "quality": s.quality.score if s.quality else "", "n_initial": "" if s.n_initial is None else s.n_initial,
+             "n_final": "" if s.n_final is None else s.n_final, "population": s.population or "",
+             "interventions": "; ".join(i.name for i in s.interventions),
+             "agents": "; ".join(i.agent for i in s.interventions if i.agent),
+             "comparator": s.comparator or "", "outcomes": "; ".join(s.outcomes),
+             "findings": len(s.findings), "reviewed": s.reviewed.isoformat() if s.reviewed else ""}]
+
+
+def _finding_rows(s: Study, _src: Source | None) -> list[dict[str, Any]]:
+    return [{"study": s.id, "number": n, "text": f.text, "sources": "; ".join(f.sources), "outcome": f.outcome or "",
+             "direction": f.direction or ""} for n, f in enumerate(s.findings, 1)]
+
+
+def studies_csv(base: EvidenceBase, memo: Memo | None = None) -> str:
+    return _per_study(base, memo, "studies csv", STUDY_COLUMNS if base.studies else ["id"], _study_row)
+
+
+def findings_csv(base: EvidenceBase, memo: Memo | None = None) -> str:
+    return _per_study(base, memo, "findings csv", FINDING_COLUMNS, _finding_rows)
 
 
 def _bib_escape(text: str) -> str:
@@ -197,24 +222,34 @@ def _ris_entry(registries: Sequence[Registry]) -> Callable[[Source, dict[str, An
 
 
 def ris(base: EvidenceBase, memo: Memo | None = None) -> str:
-    """Every source as an RIS record, written by rispy (which numbers the records, so only the
-    records, not their text, are kept between a preview server's rebuilds)."""
-    return rispy.dumps(_per_source(base, memo, "ris", _ris_entry(settings_of(base).registries)))
+    """Every source as an RIS record, written by rispy one record at a time (kept as for
+    _per_source) and numbered here as rispy numbers the records of one file."""
+    entry_of = _ris_entry(settings_of(base).registries)
+    bodies = _per_source(base, memo, "ris", lambda src, item: _ris_body(entry_of(src, item)))
+    return "\n\n".join(f"{n}.\n{body}" for n, body in enumerate(bodies, 1)) + "\n" if bodies else rispy.dumps([])
 
 
-def csl_json(base: EvidenceBase) -> str:
-    return _json(csl_items(base))
+def _ris_body(entry: dict[str, Any]) -> str:
+    """An RIS record as rispy writes it in a file of records, without its number: rispy writes
+    each record as 'n.', its lines and a blank line between records (so the text of a file of
+    records is made from the kept bodies; a test holds it to rispy.dumps of them all)."""
+    return rispy.dumps([entry])[len("1.\n"):-1]
+
+
+def csl_json(base: EvidenceBase, memo: Memo | None = None) -> str:
+    """Every source's CSL-JSON record (the one the other reference exports are made from), as
+    _json() writes a list of them, from each record's JSON text (kept as for _per_source)."""
+    texts = _per_source(base, memo, "csl json",
+                        lambda _src, item: json.dumps(item, ensure_ascii=False, sort_keys=True, allow_nan=False))
+    return f"[{', '.join(texts)}]\n"
 
 
 EXPORTS = {"data/evidence.json": evidence_json, "data/studies.csv": studies_csv, "data/findings.csv": findings_csv,
            "data/references.bib": bibtex, "data/references.ris": ris, "data/references.csl.json": csl_json}
 
 
-_KEEPING = (evidence_json, bibtex, ris)  # the exports that keep work in a preview server's memo
-
-
 def export_files(base: EvidenceBase, memo: Memo | None = None) -> Iterator[tuple[str, str]]:
     """(path, text) of each export, made one at a time; memo as for evidence_json."""
     for path, make in sorted(EXPORTS.items()):
-        yield path, make(base, memo) if make in _KEEPING else make(base)
+        yield path, make(base, memo)
 
