@@ -12,7 +12,8 @@ def trial_warnings(base: EvidenceBase) -> list[EvidenceError]:
         return []  # the scheme or design errors say what is wrong; comparing unknown designs adds noise
     out = []
     name = base.scheme.quality_scale.name
-    for key, papers in sorted(group_trials(list(base.studies.values())).items()):
+    shared = [(key, papers) for key, papers in group_trials(list(base.studies.values())).items() if len(papers) > 1]
+    for key, papers in sorted(shared):  # a trial of one paper cannot disagree with itself
         for label, value, field_name in ((f"{name} score", lambda s: s.quality.score if s.quality else None, "quality"),
                                          ("initial N", lambda s: s.n_initial, "n_initial"),
                                          ("design", lambda s: s.design, "design")):
