@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 import evidence_site.load.parse_cache as diskcache
 from evidence_site.check.aliases import alias_problems
+from evidence_site.check.cache import checked
 from evidence_site.check.citation_syntax import mask_code
 from evidence_site.check.content import check_content, cited_keys, content_pages, page_title
 from evidence_site.check.files import folder_itself
@@ -55,15 +56,17 @@ def load_base(evidence_dir: Path, load: Callable[[Path], tuple[list[Loaded], lis
     return base
 
 
-def _load_and_check(evidence_dir: Path, load: Callable, memo: Memo | None
+def _load_and_check(evidence_dir: Path, load: Callable, memo: Memo | None, cache_checks: bool = True
                     ) -> tuple[EvidenceBase, list[EvidenceError], frozenset]:
     """The base of every record that loaded (with its warnings), every error of the records, and
-    the (kind, id) of the records that exist but failed to load."""
+    the (kind, id) of the records that exist but failed to load. cache_checks: the problems of
+    unchanged records come from an earlier run (check/cache.py); a preview server, which keeps
+    its own per-record work between rebuilds, passes False."""
     with gc_paused():
         loaded, errors = load(evidence_dir)
         base = assemble(loaded, memo)
         broken = unvalidated(evidence_dir, errors) if errors else []
-        problems = check(base, broken)
+        problems = checked(base, bool(errors), lambda: check(base, broken)) if cache_checks else check(base, broken)
     errors = _one_per_field(errors + [p for p in problems if not p.warning])
     warnings = tuple(sorted((p for p in problems if p.warning), key=str))
     failed = frozenset((item.kind, key) for item in broken for key in item.ids)
@@ -224,7 +227,7 @@ def site_files(base: EvidenceBase, docs_dir: Path | None, directory_urls: bool =
 
 def check_project(evidence_dir: Path, docs_dir: Path | None, directory_urls: bool = True,
                   load: Callable[[Path], tuple[list[Loaded], list[EvidenceError]]] = diskcache.load_all,
-                  memo: Memo | None = None) -> tuple[EvidenceBase, dict[str, str]]:
+                  memo: Memo | None = None, cache_checks: bool = True) -> tuple[EvidenceBase, dict[str, str]]:
     """Everything `evidence-site check` and a build refuse, read from the same inputs (so a tree
     that passes check builds): the records, the hand-written pages and the site's paths.
 
@@ -234,7 +237,7 @@ def check_project(evidence_dir: Path, docs_dir: Path | None, directory_urls: boo
     Returns the checked base (with its warnings) and the hand-written pages by path."""
     if Path(evidence_dir).is_symlink():
         raise EvidenceCheckFailed(folder_itself(Path(evidence_dir), Path(evidence_dir).name))
-    base, errors, failed = _load_and_check(Path(evidence_dir), load, memo)
+    base, errors, failed = _load_and_check(Path(evidence_dir), load, memo, cache_checks)
     shown = os.path.relpath(docs_dir, Path(evidence_dir).resolve().parent).replace(os.sep, "/") if docs_dir else "content"
     pages = content_pages(docs_dir, shown)
     problems = [p for p in check_content(base, pages, shown) if not _cites_failed(p, failed)]
@@ -300,7 +303,8 @@ def build(evidence_dir: Path, docs_dir: Path | None = None, directory_urls: bool
 def _build(evidence_dir: Path, docs_dir, directory_urls, links, review_max_age_days, today, site_url,
            session: Session) -> Built:
     docs = Path(docs_dir) if docs_dir else None
-    base, pages = check_project(evidence_dir, docs, directory_urls, session.load_records, session.memo)
+    base, pages = check_project(evidence_dir, docs, directory_urls, session.load_records, session.memo,
+                                session.cache_checks)
     if review_max_age_days is not None:
         base = replace(base, warnings=base.warnings + tuple(review_warnings(base, review_max_age_days, today or dt.date.today())))
     history, unusable_commits = read_history(evidence_dir)

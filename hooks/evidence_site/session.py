@@ -24,6 +24,7 @@ class Session(Protocol):
     """What pipeline.build() asks of the front end's session."""
 
     memo: Memo  # per-record work kept by record identity; the evidence base carries it
+    cache_checks: bool  # whether check results of unchanged records may come from disk (check/cache.py)
 
     def bulk(self) -> AbstractContextManager[None]:
         """The block a whole build runs in (records/memo.gc_paused, with or without freezing)."""
@@ -47,6 +48,7 @@ class OneShot:
     def __init__(self, exits_after: bool = False) -> None:
         self.exits_after = exits_after
         self.memo = Memo()
+        self.cache_checks = True
 
     def bulk(self) -> AbstractContextManager[None]:
         return gc_paused(keep_until_exit=self.exits_after)

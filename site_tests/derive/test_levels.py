@@ -179,6 +179,11 @@ def test_levels_and_trials_are_kept_for_the_same_records_and_made_again_for_an_e
     fresh = replace(changed, memo=type(base.memo)())
     assert result is not first and result == compute(fresh, conclusion)
     assert result.level.id == "1b" and first.level.id == "1a"
+    # A source's authors name its paper in the reasons: its trial and level are made again.
+    renamed = changed.sources["a"].model_copy(update={"authors": ["Zed A"]})
+    changed = replace(changed, records={**changed.records, "sources": {**changed.sources, "a": renamed}})
+    assert any("Zed 2020" in reason for reason in compute(changed, conclusion).reasons)
+    assert not any("Zed 2020" in reason for reason in result.reasons)
 
 
 def test_the_memo_forgets_what_two_builds_did_not_ask_for():

@@ -100,19 +100,18 @@ def compute_studies(base: EvidenceBase, studies: list[Study], outcome: str | Non
     """The level a set of papers supports for an outcome (used for conclusions, tables and the map).
 
     `trials` is the base's resolved trials (resolve_trials); pass it when computing many levels.
-    The result is kept (records/memo.kept) for the same scheme, conclusion, papers, trials and
-    the sources that name them: the map, the agent pages, the tables and the checks ask for the
+    The result is kept (records/memo.kept) for the same scheme, conclusion, papers and trials
+    (and the source of a stated level): the map, the agent pages, the tables and the checks ask for the
     levels of the same sets of studies, and under `serve` a rebuild after one edit computes
     again only the levels that read the edited study. Every record the computation reads is
-    read here, hit or miss, so a page rendered under `serve` depends on the same records."""
+    read here, hit or miss, so a page rendered under `serve` depends on the same records (the
+    names of the papers come with their trials, which are kept for their sources)."""
     scheme = base.scheme
     resolved = trials if trials is not None else resolve_trials(base)
     units = trials_of(resolved, studies)
     stated = conclusion.stated_level if conclusion else None
-    sources = base.sources
-    named = [sources.get(p.source) for t in units for p in t.papers]
-    named.append(sources.get(stated.source) if stated else None)
-    return base.memo.kept("level", (outcome,), (scheme, conclusion, *studies, *units, *named),
+    named = base.sources.get(stated.source) if stated else None  # the papers' names are the trials' own
+    return base.memo.kept("level", (outcome,), (scheme, conclusion, named, *studies, *units),
                           lambda: _compute(base, scheme, studies, units, outcome, conclusion))
 
 
@@ -131,15 +130,6 @@ def _compute(base: EvidenceBase, scheme, studies: list[Study], units: tuple[Tria
                        ("No study design of these studies is ranked by the scheme.",), cited=cited)
 
 
-def papers_text(base: EvidenceBase, papers) -> str:
-    names = [p.label or _source_label(base, p) for p in papers]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def _source_label(base: EvidenceBase, study: Study) -> str:
-    return source_label(base.sources[study.source]) if study.source in base.sources else study.id
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -149,20 +139,20 @@ def explain(base, scheme, level, trials, best, direction, conclusion) -> list[st
     scale = scheme.quality_scale
     reasons = [f"Level {level.id}: {level.description}"]
     reasons.append(f"{_plural(len(best), 'trial' if all(t.is_trial for t in best) else 'study')} at this level: "
-                   + "; ".join(f"{t.name} ({papers_text(base, t.papers)})" for t in best) + ".")
+                   + "; ".join(f"{t.name} ({t.papers_text()})" for t in best) + ".")
     if direction:
         reasons.append(f"Direction at this level: {direction.replace('-', ' ')}"
                        + (" (the trials at this level disagree)." if direction == "conflicting" else "."))
     for t in trials:
         if len(t.papers) > 1:
-            reasons.append(f"{papers_text(base, t.papers)} report one trial, {t.name}, which counts once.")
+            reasons.append(f"{t.papers_text()} report one trial, {t.name}, which counts once.")
         if not t.is_trial:
             reasons.append(f"{t.name} is an observational study: it is counted as a study, not as a trial.")
         if t.scored and t.quality is None:
             reasons.append(f"{t.name} has no {scale.name} score in any of its papers, so it cannot count as a "
                            "higher-quality trial.")
         elif t.scored:
-            who = papers_text(base, [t.quality_paper]) if len(t.papers) > 1 else ""
+            who = t.papers_text([t.quality_paper]) if len(t.papers) > 1 else ""
             grade = "higher quality" if t.high_quality else f"below {scale.threshold}: lower quality"
             reasons.append(f"{t.name} scores {t.quality.score}/{scale.maximum} on {scale.name}"
                            + (f" (the assessment given for {who}, used for every paper on the trial)" if who else "")
@@ -177,7 +167,7 @@ def explain(base, scheme, level, trials, best, direction, conclusion) -> list[st
         source = base.sources.get(stated.source)
         who = source_label(source) if source else stated.source
         grouped = [t for t in trials if len(t.papers) > 1]
-        why = "; ".join(f"{papers_text(base, t.papers)} report one trial, {t.name}" for t in grouped)
+        why = "; ".join(f"{t.papers_text()} report one trial, {t.name}" for t in grouped)
         reasons.append(f"{who} states level {stated.level}; computed {level.id}" + (f": {why}." if why else "."))
         claimed = next((lv for lv in scheme.levels if lv.id == stated.level), None)
         if claimed is not None:

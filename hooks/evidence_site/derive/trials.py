@@ -43,6 +43,12 @@ class Trial:
     randomised: int | None         # largest initial N any paper gives
     analysed: int | None           # largest final N any paper gives
     arms: tuple[TrialArm, ...]
+    labels: tuple[str, ...] = ()   # each paper's short name, as readers see it: its label, else its source's
+
+    def papers_text(self, papers: Iterable[Study] | None = None) -> str:
+        """'A 2020, B 2021 and C 2022': the names of some of its papers (all by default)."""
+        names = [self.labels[self.papers.index(p)] for p in papers] if papers is not None else list(self.labels)
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     @property
     def participants(self) -> int | None:
@@ -111,8 +117,9 @@ def make_trial(base: EvidenceBase, scheme: LevelScheme, key: str, papers: list[S
     high = scored and quality is not None and quality.score >= scheme.quality_scale.threshold
     initial = [p.n_initial for p in papers if p.n_initial is not None]
     final = [p.n_final for p in papers if p.n_final is not None]
+    labels = tuple(p.label or (source_label(base.sources[p.source]) if p.source in base.sources else p.id) for p in papers)
     return Trial(key, trial_name(base, key), tuple(papers), design, is_trial, scored, quality, by, high,
-                 max(initial) if initial else None, max(final) if final else None, _arms(papers))
+                 max(initial) if initial else None, max(final) if final else None, _arms(papers), labels)
 
 
 def resolve_trials(base: EvidenceBase) -> Mapping[str, Trial]:
@@ -136,13 +143,15 @@ def _resolve(base: EvidenceBase, scheme: LevelScheme) -> Mapping[str, Trial]:
 
 
 def _trial(base: EvidenceBase, scheme: LevelScheme, key: str, papers: list[Study]) -> Trial:
-    """make_trial, kept (records/memo.kept) while the scheme, the papers and the records that
-    name the trial (trial_name) are the same objects: under `serve` an edit of one study
+    """make_trial, kept (records/memo.kept) while the scheme, the papers, their sources and the
+    records that name the trial (trial_name) are the same objects: under `serve` an edit of one study
     resolves its own trial again, not all 10,000, and the levels kept for the other trials'
     papers still hold."""
     study = base.studies.get(key)
     named = (base.sources.get(key), study, base.sources.get(study.source) if study is not None else None)
-    return base.memo.kept("trial", (key,), (scheme, *named, *papers), lambda: make_trial(base, scheme, key, papers))
+    sources = [base.sources.get(p.source) for p in papers]  # the papers' labels
+    return base.memo.kept("trial", (key,), (scheme, *named, *papers, *sources),
+                          lambda: make_trial(base, scheme, key, papers))
 
 
 def trials_of(trials: Mapping[str, Trial], studies: Iterable[Study]) -> tuple[Trial, ...]:

@@ -1,6 +1,7 @@
 """Read every record under evidence/ into validated models, collecting all errors."""
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -118,7 +119,8 @@ def load_file(kind: str, path: Path, reading: Reading | None = None, parse: Pars
         raise _Many(todo_errors(text, shown) + [err]) from None
     lines = LineMap(lambda: text, shown, reading.paths)  # this file's own errors, if any, need it
     record = _validate(kind, data, lines, shown, todo_errors(text, shown, data, lines))
-    return Loaded(kind, record, shown, LineMap.of_file(path, shown, reading.paths))
+    digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    return Loaded(kind, record, shown, LineMap.of_file(path, shown, reading.paths), digest)
 
 
 def _validate(kind: str, data: dict, lines: LineMap, shown: str, todos: list[EvidenceError]) -> Record:

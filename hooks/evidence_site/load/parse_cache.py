@@ -3,9 +3,10 @@
 Parsing is most of the cost of loading evidence/ (about 5 s for the 24,000 records of 10,000
 studies, 0.2 ms a record, even with libyaml). A file whose text was parsed before, by the same
 code, gives the same values, so the cache stores them by a hash of the text
-and the record kind. Validation and every cross-record check still run on every build: only
-the parse is skipped, and only for files that parsed without error (a bad file is parsed, and
-its error reported, every time).
+and the record kind. Validation still runs on every build: only the parse is skipped, and only
+for files that parsed without error (a bad file is parsed, and its error reported, every time).
+The cross-record checks keep their results in a file of their own beside this one, by a
+fingerprint of every record's text and the code (check/cache.py).
 
 Where: $EVIDENCE_SITE_CACHE if set (`off` turns the cache off), else $XDG_CACHE_HOME or
 ~/.cache, under evidence-site/. Never inside the repository: a pull request could otherwise
@@ -82,7 +83,7 @@ def _code_version() -> str:
     return digest.hexdigest()
 
 
-class _Unpickler(pickle.Unpickler):
+class Unpickler(pickle.Unpickler):
     """Builds dicts, lists, tuples, strings, numbers and dates; refuses every other class."""
 
     def find_class(self, module: str, name: str) -> Any:
@@ -107,7 +108,7 @@ class DiskCache:
         self.file = folder / f"{self._prefix}{_code_version()}.pickle"
         try:
             with open(self.file, "rb") as f:
-                old = _Unpickler(io.BytesIO(f.read())).load()
+                old = Unpickler(io.BytesIO(f.read())).load()
             if isinstance(old, dict):
                 self._old = old
         except Exception:  # missing, truncated, from another version or not ours: start empty

@@ -21,6 +21,7 @@ class Loaded:
     record: Record
     file: str  # path as shown to editors, relative to the project root
     lines: dict
+    digest: bytes = b""  # of the file's text, as loaded (check/cache.py); empty when not read from a file
 
 
 def line_for(lines: dict[tuple, int], loc: tuple) -> int:

@@ -51,6 +51,7 @@ class ServeSession:
 
     def __init__(self, pages_on_disk: bool = False) -> None:
         self.memo = Memo()
+        self.cache_checks = False  # the memo keeps each record's checks; the disk would only add a write per rebuild
         self.records = RecordCache()
         self.changes = ChangeLog()  # fed by the front end's file watcher, if it has one
         self.renders = RenderMemo()
