@@ -127,3 +127,12 @@ def test_a_site_in_ama_style_builds_with_ama_references(mini_site):
     assert result.returncode == 0, result.stderr
     page = mini_site.html("sources/paper-a/index.html")
     assert "<i>J Fixture</i>. Published online 2020." in page, page  # AMA: no volume, so published online
+
+
+def test_a_citation_label_has_every_ascii_punctuation_as_a_character_reference():
+    from evidence_site.render.reference_list import attribute_text
+
+    text = "".join(map(chr, range(0x250))) + "（[x](javascript:alert(1))） Ærø 💊"
+    by_character = "".join(f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch != " " else ch for ch in text)
+    assert attribute_text(text) == by_character
+    assert not set(attribute_text(text)) & set("[]()<>\"'`")

@@ -39,7 +39,11 @@ def attribute_text(text: str) -> str:
     pattern before it recognises inline HTML: a label such as '[x](javascript:...)' inside
     aria-label="..." became a live link that broke out of the attribute. No '[' or '(' is left.
     """
-    return "".join(f"&#{ord(ch)};" if ch.isascii() and not ch.isalnum() and ch != " " else ch for ch in text)
+    return text.translate(_ASCII_PUNCTUATION)
+
+
+# Every ASCII character but letters, digits and the space, as its character reference.
+_ASCII_PUNCTUATION = {i: f"&#{i};" for i in range(128) if not chr(i).isalnum() and chr(i) != " "}
 
 
 class References:
