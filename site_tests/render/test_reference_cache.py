@@ -1,6 +1,7 @@
-"""Formatting a reference is made cheaper in two ways that must never change what it reads: the
-style tree's XPath searches are made once (csl.static_lookups), and formatted references are kept
-on disk between builds (reference_cache.py)."""
+"""Formatting a reference is made cheaper in three ways that must never change what it reads: the
+style tree's XPath searches are made once (csl.static_lookups), each citation item looks its
+reference up once (csl.CachedItem), and formatted references are kept on disk between builds
+(reference_cache.py)."""
 from __future__ import annotations
 
 import json
@@ -43,6 +44,15 @@ def test_every_reference_reads_the_same_with_the_lookups_kept(name):
             fast = formatted(item, kept)
         assert fast == formatted(item, plain), src.id
     assert found, "the speed-up made no lookup: citeproc-py no longer searches the style through xpath_search"
+
+
+@pytest.mark.parametrize("name", sorted(STYLES))
+def test_every_reference_reads_the_same_with_citeproc_own_citation_items(name, monkeypatch):
+    style = load_style(name)
+    items = [csl_item(src, REGISTRIES) for src in _variants()]
+    fast = [formatted(item, style) for item in items]
+    monkeypatch.setattr(csl, "CachedItem", csl.CitationItem)
+    assert [formatted(item, style) for item in items] == fast
 
 
 def test_the_lookups_are_put_back_after_formatting():
