@@ -111,11 +111,11 @@ class AgentFindings:
 
 
 def agent_findings(base: EvidenceBase, agent: str, trials: Mapping[str, Trial] | None = None) -> AgentFindings:
-    measured = by_outcome(agent_studies(base, agent))
+    studies = by_outcome(agent_studies(base, agent))
     found = []
     for outcome in outcomes_in_order(base):
-        if outcome.id in measured:
-            found.append(OutcomeFinding(outcome, compute_studies(base, measured[outcome.id], outcome.id, trials=trials)))
+        if outcome.id in studies:
+            found.append(OutcomeFinding(outcome, compute_studies(base, studies[outcome.id], outcome.id, trials=trials)))
     measured = {f.outcome.id for f in found if f.result.counted_trials}
     never = tuple(o for o in outcomes_in_order(base) if o.patient_important and o.id not in measured)
     return AgentFindings(tuple(found), never)
