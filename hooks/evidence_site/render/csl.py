@@ -184,7 +184,7 @@ class ReferenceStyle:
         self.stored = StoredReferences(style_name, _code(), folder)
         self._items: dict[int, tuple[Source, dict[str, Any]]] = {}
         self._entries: dict[int, tuple[Source, Markup]] = {}
-        self._lookups: dict[tuple[Any, str], Any] = {}
+        self._lookups: dict[tuple[Any, str | None], Any] = {}
 
     def item(self, src: Source) -> dict[str, Any]:
         """csl_item(src) with the site's registries (do not change the dict it returns)."""
@@ -223,7 +223,7 @@ def _code() -> bytes:
 
 
 @contextmanager
-def static_lookups(found: dict[tuple[Any, str], Any]) -> Iterator[None]:
+def static_lookups(found: dict[tuple[Any, str | None], Any]) -> Iterator[None]:
     """While formatting, each XPath search of citeproc-py on the style tree (a macro by name, an
     element's layout or locale term: about 85 per reference) is made once and kept in found: the
     tree does not change once load_style has fitted it, and citeproc-py only reads the results.
