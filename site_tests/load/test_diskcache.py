@@ -7,6 +7,7 @@ import pickle
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,59 @@ def test_the_command_line_check_uses_the_cache(evidence, tmp_path):
                              capture_output=True, text=True, env=env, cwd=tmp_path)
         assert run.returncode == 0, run.stdout + run.stderr
     assert len(list((tmp_path / "c").glob("records-*.pickle"))) == 1
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Load as if ten seconds had passed since the files were written: stamps.py trusts a stamp
+    only for a file that had not changed for 2 s when it was read."""
+    real = diskcache.time.time_ns
+    monkeypatch.setattr(diskcache.time, "time_ns", lambda: real() + 10_000_000_000)
+
+
+def test_an_unchanged_file_is_not_read_again(evidence, tmp_path, later):
+    (plain, _) = load_all(evidence)
+    _load(evidence, tmp_path / "c")
+    (second, errors), cache = _load(evidence, tmp_path / "c")
+    assert cache.unread == len(plain) and not errors
+    assert [(x.kind, x.record, x.file, x.digest) for x in second] == [(x.kind, x.record, x.file, x.digest) for x in plain]
+    assert dict(second[0].lines) == dict(plain[0].lines)  # read from the file when asked
+
+
+def test_a_file_saved_just_before_the_load_is_read_again(evidence, tmp_path):
+    _load(evidence, tmp_path / "c")  # every file was copied a moment ago: none has settled
+    (loaded, _), cache = _load(evidence, tmp_path / "c")
+    assert cache.unread == 0 and cache.hits == len(loaded)
+
+
+def test_an_edit_that_keeps_the_size_and_the_modification_time_is_seen(evidence, tmp_path, later):
+    study = evidence / "studies/paper-a.yaml"
+    before = study.stat()
+    _load(evidence, tmp_path / "c")
+    time.sleep(0.05)  # past a tick of the file system's clock: the change time moves
+    study.write_text(study.read_text().replace("country: Norway", "country: Sweden"))  # same length
+    os.utime(study, ns=(before.st_atime_ns, before.st_mtime_ns))
+    (loaded, _), cache = _load(evidence, tmp_path / "c")
+    assert cache.unread == len(loaded) - 1
+    assert next(x.record for x in loaded if x.kind == "studies").country == "Sweden"
+
+
+def test_a_trusted_file_replaced_by_a_link_is_refused(evidence, tmp_path, later):
+    study = evidence / "studies/paper-a.yaml"
+    _load(evidence, tmp_path / "c")
+    target = tmp_path / "elsewhere.yaml"
+    shutil.move(study, target)
+    study.symlink_to(target)
+    (_, errors), _ = _load(evidence, tmp_path / "c")
+    assert [e.message for e in errors] == ["symbolic links are not allowed"]
+
+
+def test_a_cache_file_of_the_wrong_shape_is_ignored(evidence, tmp_path, later):
+    folder = tmp_path / "c"
+    _load(evidence, folder)
+    [file] = folder.glob("records-*.pickle")
+    good = diskcache.Unpickler(open(file, "rb")).load()
+    good["files"] = {path: "not a tuple" for path in good["files"]}
+    file.write_bytes(pickle.dumps(good))
+    (loaded, errors), cache = _load(evidence, folder)
+    assert cache.unread == 0 and cache.misses == len(loaded) and not errors

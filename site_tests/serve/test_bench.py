@@ -29,7 +29,7 @@ from bench import synth  # noqa: E402
 import evidence_site.load.fast_yaml as fastyaml  # noqa: E402
 import evidence_site.load.yaml_file as yamlfile  # noqa: E402
 import evidence_site.pipeline as site  # noqa: E402
-import evidence_site.serve.records as serve_records  # noqa: E402
+import evidence_site.load.stamps as stamps  # noqa: E402
 import evidence_site.serve.session as session_module  # noqa: E402
 from evidence_site.pipeline import load_base  # noqa: E402
 from evidence_site.records.memo import Memo  # noqa: E402
@@ -42,7 +42,7 @@ from evidence_site.serve.session import ServeSession  # noqa: E402
 @pytest.fixture
 def trusted(monkeypatch):
     """Trust file stamps at once (tests edit files within the 2 s a real cache waits)."""
-    monkeypatch.setattr(serve_records, "RACY_NS", -1)
+    monkeypatch.setattr(stamps, "RACY_NS", -1)
 
 
 def test_generator_writes_an_obviously_synthetic_valid_project(tmp_path):

@@ -44,13 +44,13 @@ class Reading:
     def of(cls, evidence_dir: Path) -> "Reading":
         return cls(Path(evidence_dir).resolve().parent)
 
-    def show(self, path: Path) -> str:
+    def show(self, path: Path | str) -> str:
         """Path as editors see it: relative to the root."""
-        folder = str(path.parent)
+        folder, name = os.path.split(os.fspath(path))  # string work: pathlib's parent and name cost more
         shown = self._folders.get(folder)
         if shown is None:  # once per folder: 24,000 files live in a few folders
-            shown = self._folders[folder] = _show_dir(folder, self.root)
-        return shown + path.name
+            shown = self._folders[folder] = _show_dir(folder or ".", self.root)
+        return shown + name
 
 
 def record_files(evidence_dir: Path, reading: Reading | None = None) -> tuple[list[tuple[str, Path]], list[EvidenceError]]:
@@ -103,12 +103,7 @@ def load_file(kind: str, path: Path, reading: Reading | None = None, parse: Pars
     (parse_cache.py)."""
     reading = reading or Reading(Path.cwd())
     shown = reading.show(path)
-    if path.suffix != ".yaml":
-        hint = f"rename it to {path.stem}.yaml" if path.suffix in (".yml", ".YAML") else "records are .yaml files"
-        raise _Many([EvidenceError(shown, 1, "", "not a .yaml record file", hint)])
-    if not _ID_RE.fullmatch(path.stem):  # fullmatch: '$' alone would accept a trailing newline
-        raise _Many([EvidenceError(shown, 1, "", f"file name '{path.stem}' is not a valid id",
-                                   non_ascii_hint(path.stem) or "use lower-case ASCII letters, digits and single hyphens")])
+    _check_name(path, shown)
     try:
         text = yamlfile.read(path, shown)
     except EvidenceError as err:
@@ -121,6 +116,29 @@ def load_file(kind: str, path: Path, reading: Reading | None = None, parse: Pars
     record = _validate(kind, data, lines, shown, todo_errors(text, shown, data, lines))
     digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
     return Loaded(kind, record, shown, LineMap.of_file(path, shown, reading.paths), digest)
+
+
+def load_parsed(kind: str, path: Path, reading: Reading, data: dict, digest: bytes) -> Loaded:
+    """load_file for a file known to hold the same text as when it last loaded without error
+    (parse_cache.py): data is what that text parsed to and digest its digest. The file is not
+    read; its name is checked and its values validated as load_file does (the text had no TODO
+    marker, or it would not have loaded)."""
+    name = os.fspath(path)  # once: pathlib makes the string again on every call
+    shown = reading.show(name)
+    _check_name(name, shown)
+    lines = LineMap.of_file(path, shown, reading.paths)
+    return Loaded(kind, _validate(kind, data, lines, shown, []), shown, lines, digest)
+
+
+def _check_name(path: Path | str, shown: str) -> None:
+    """Raises _Many unless the file is named <id>.yaml."""
+    stem, suffix = os.path.splitext(os.path.basename(path))  # pathlib's stem and suffix are the same here, and slower
+    if suffix != ".yaml":
+        hint = f"rename it to {stem}.yaml" if suffix in (".yml", ".YAML") else "records are .yaml files"
+        raise _Many([EvidenceError(shown, 1, "", "not a .yaml record file", hint)])
+    if not _ID_RE.fullmatch(stem):  # fullmatch: '$' alone would accept a trailing newline
+        raise _Many([EvidenceError(shown, 1, "", f"file name '{stem}' is not a valid id",
+                                   non_ascii_hint(stem) or "use lower-case ASCII letters, digits and single hyphens")])
 
 
 def _validate(kind: str, data: dict, lines: LineMap, shown: str, todos: list[EvidenceError]) -> Record:

@@ -4,10 +4,9 @@ An editor saves one record and expects to see it within a second, with 10,000 re
 evidence/. RecordCache keeps every parsed and validated record with the identity of its file
 (mtime, ctime, size, inode). A rebuild re-reads only files whose identity changed; unchanged
 records are the same objects as before, so work kept by record identity (records/memo.py) is
-reused too. A file changed within RACY_NS of being read is read again next time, since two
-saves within one clock tick can leave the same identity behind (git calls this "racy" and does
-the same). Checks still run over the whole base on every rebuild: a changed record can break a
-reference in any other record.
+reused too. A file changed within RACY_NS of being read is read again next time
+(load/stamps.py). Checks still run over the whole base on every rebuild: a changed record can
+break a reference in any other record.
 """
 from __future__ import annotations
 
@@ -20,22 +19,16 @@ from pathlib import Path
 from evidence_site.errors import EvidenceError
 from evidence_site.load.loader import Reading, folder_missing, load_file, load_files, not_a_record, record_files
 from evidence_site.load.parse_cache import DiskCache
+from evidence_site.load.stamps import Stamp, settled, stamp
 from evidence_site.records.evidence_base import Loaded
 from evidence_site.records.kinds import FOLDERS
-
-RACY_NS = 2_000_000_000
 
 
 @dataclass(frozen=True)
 class _Entry:
-    stamp: tuple[int, int, int, int]
-    trusted: bool  # the file had not changed for RACY_NS when it was read
+    stamp: Stamp
+    trusted: bool  # the file had not changed for RACY_NS when it was read (stamps.py)
     loaded: Loaded
-
-
-def _stamp(path: Path) -> tuple[int, int, int, int]:
-    st = path.stat()
-    return st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino
 
 
 class ChangeLog:
@@ -95,14 +88,13 @@ class RecordCache:
                 fresh[key] = entry  # no event for it since it was read
                 return entry.loaded
             self.stats += 1
-            try:
-                stamp = _stamp(path)
-            except OSError:
-                return load_file(kind, path, reading)  # let the loader report a file that vanished
-            if entry is None or entry.stamp != stamp or not entry.trusted:
+            seen = stamp(path)
+            if seen is None:
+                return load_file(kind, path, reading)  # let the loader report a file that vanished or is a link
+            if entry is None or entry.stamp != seen or not entry.trusted:
                 self.reads += 1
                 started = time.time_ns()
-                entry = _Entry(stamp, started - max(stamp[0], stamp[1]) > RACY_NS, load_one(kind, path, reading))
+                entry = _Entry(seen, settled(seen, started), load_one(kind, path, reading))
             fresh[key] = entry  # a record that fails to load is not kept: it is read again next time
             return entry.loaded
 
