@@ -1,7 +1,7 @@
 """Formatting a reference is made cheaper in three ways that must never change what it reads: the
-style tree's XPath searches are made once (csl.static_lookups), each citation item looks its
-reference up once (csl.CachedItem), and formatted references are kept on disk between builds
-(reference_cache.py)."""
+style tree's XPath searches, roots and child lookups are made once (csl.static_lookups), each
+citation item looks its reference up once (csl.CachedItem), and formatted references are kept
+on disk between builds (reference_cache.py)."""
 from __future__ import annotations
 
 import json
@@ -45,6 +45,7 @@ def test_every_reference_reads_the_same_with_the_lookups_kept(name):
         assert fast == formatted(item, plain), src.id
     assert found, "the speed-up made no lookup: citeproc-py no longer searches the style through xpath_search"
     assert any(expression is None for _, expression in found), "citeproc-py no longer asks get_root"
+    assert any(str(expression).startswith("find ") for _, expression in found), "citeproc-py no longer uses find"
 
 
 @pytest.mark.parametrize("name", sorted(STYLES))
@@ -58,9 +59,13 @@ def test_every_reference_reads_the_same_with_citeproc_own_citation_items(name, m
 
 def test_the_lookups_are_put_back_after_formatting():
     original = csl.CitationStylesElement.xpath_search, csl.CitationStylesElement.get_root
+    element = csl.SomewhatObjectifiedElement
+    assert "find" not in vars(element)
     with pytest.raises(RuntimeError), static_lookups({}):
+        assert "find" in vars(element)
         raise RuntimeError
     assert (csl.CitationStylesElement.xpath_search, csl.CitationStylesElement.get_root) == original
+    assert "find" not in vars(element)
 
 
 def _counting(monkeypatch) -> list:
