@@ -184,6 +184,7 @@ class ReferenceStyle:
         self.stored = StoredReferences(style_name, _code(), folder)
         self._items: dict[int, tuple[Source, dict[str, Any]]] = {}
         self._entries: dict[int, tuple[Source, Markup]] = {}
+        self._kept: dict[str, dict[int, tuple[Source, Any]]] = {}
         self._lookups: dict[tuple[Any, str | None], Any] = {}
 
     def item(self, src: Source) -> dict[str, Any]:
@@ -192,6 +193,12 @@ class ReferenceStyle:
 
     def entry(self, src: Source) -> Markup:
         return _once(self._entries, src, lambda: self._format(self.item(src)))
+
+    def kept(self, what: str, src: Source, make: Callable[[], Any]) -> Any:
+        """make(), once per source object and what: for what is made of a source alone in this
+        style (its whole reference with links, the label of its citations), which every page
+        that cites the source shows."""
+        return _once(self._kept.setdefault(what, {}), src, make)
 
     def _format(self, item: dict[str, Any]) -> Markup:
         key = item_key(item)
