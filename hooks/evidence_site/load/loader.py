@@ -201,12 +201,12 @@ def load_files(files: list[tuple[str, Path]], reading: Reading, load: Load = loa
 
 def _id_problem(item: Loaded, path: Path, first: str) -> tuple[str, str] | None:
     """(message, hint) when a record's id is taken, differs from its file name or is reserved."""
-    key = item.record.id
+    key, stem = item.record.id, os.path.splitext(os.path.basename(path))[0]  # load_file checked it ends .yaml
     if first != item.file:
         return f"duplicate id '{key}'", f"already used by {first}"
-    if key != path.stem:
+    if key != stem:
         return (f"id '{key}' does not match the file name",
-                f"rename the file to {key}.yaml or set id: {path.stem}")
+                f"rename the file to {key}.yaml or set id: {stem}")
     if key in RESERVED_IDS:
         return (f"id '{key}' is reserved",
                 f"{item.kind}/{key} is the page that lists every record; choose another id")

@@ -112,6 +112,8 @@ class RecordCache:
             self._listing = (os.path.normpath(str(evidence_dir)), files) if ok else None
             if not ok:
                 self._listed = None
+            elif changed is None:
+                self._paths_of(files)  # now, in a full scan, not in the fast rebuild after the next edit
             if disk:
                 disk.save()
 
