@@ -163,6 +163,8 @@ STATEFUL = {
     "render/sanitize.py:_CLEANER": "nh3's sanitiser, configured once at import from constant allowlists; "
                                    "cleaning a page changes nothing in it",
     "mkdocs_hook.py:_builder": "the one object MkDocs events delegate to; on_startup and on_shutdown reset it",
+    "render/links.py:_start": "an lru_cache of a pure function of a page path and a flag, bounded to 1,024 pages",
+    "render/links.py:_parts": "an lru_cache of a pure function of a path, bounded to 1,024 paths",
 }
 # Calls whose result cannot change, so a module-level name bound to one is a constant.
 IMMUTABLE_CALLS = {"re.compile", "frozenset", "tuple", "bool", "MappingProxyType", "types.MappingProxyType"}

@@ -264,9 +264,9 @@ def static_lookups(found: dict[tuple[Any, str | None], Any]) -> Iterator[None]:
         if nsmap is not namespaces:  # only citeproc-py's own lookups, which all pass its map
             return original_find(element, path, nsmap)
         key = (element, "find " + path)
-        hit = found.get(key, _NOT_LOOKED_UP)
-        if hit is _NOT_LOOKED_UP:
-            hit = found[key] = original_find(element, path, nsmap)
+        if key in found:  # find() gives None for a child that is not there, and that is kept too
+            return found[key]
+        hit = found[key] = original_find(element, path, nsmap)
         return hit
 
     cls.xpath_search, cls.get_root, SomewhatObjectifiedElement.find = xpath_search, get_root, find
@@ -278,9 +278,6 @@ def static_lookups(found: dict[tuple[Any, str | None], Any]) -> Iterator[None]:
             SomewhatObjectifiedElement.find = original_find
         else:
             del SomewhatObjectifiedElement.find
-
-
-_NOT_LOOKED_UP = object()  # find() gives None for a child that is not there, and that is kept too
 
 
 def reference_style(memo: Memo, settings: SiteSettings) -> ReferenceStyle:
