@@ -182,22 +182,20 @@ class ReferenceStyle:
         self.style_name, self.registries = style_name, tuple(registries)
         self.style = load_style(style_name)
         self.stored = StoredReferences(style_name, _code(), folder)
-        self._items: dict[int, tuple[Source, dict[str, Any]]] = {}
-        self._entries: dict[int, tuple[Source, Markup]] = {}
         self._kept: dict[str, dict[int, tuple[Source, Any]]] = {}
         self._lookups: dict[tuple[Any, str | None], Any] = {}
 
     def item(self, src: Source) -> dict[str, Any]:
         """csl_item(src) with the site's registries (do not change the dict it returns)."""
-        return _once(self._items, src, lambda: csl_item(src, self.registries))
+        return self.kept("item", src, lambda: csl_item(src, self.registries))
 
     def entry(self, src: Source) -> Markup:
-        return _once(self._entries, src, lambda: self._format(self.item(src)))
+        return self.kept("entry", src, lambda: self._format(self.item(src)))
 
     def kept(self, what: str, src: Source, make: Callable[[], Any]) -> Any:
         """make(), once per source object and what: for what is made of a source alone in this
-        style (its whole reference with links, the label of its citations), which every page
-        that cites the source shows."""
+        style (its CSL record, its formatted entry, its whole reference with links, the label of
+        its citations), which every page that cites the source shows."""
         return _once(self._kept.setdefault(what, {}), src, make)
 
     def _format(self, item: dict[str, Any]) -> Markup:
