@@ -138,8 +138,12 @@ class DiskCache:
     def load(self, kind: str, path: Path, reading: Reading | None = None) -> Loaded:
         """loader.load_file with the parse taken from the cache where possible, and without
         reading a file whose stamp is the one it had when it last loaded without error."""
+        return self.load_stamped(kind, path, reading, stamp(path))
+
+    def load_stamped(self, kind: str, path: Path, reading: Reading | None, seen: Stamp | None) -> Loaded:
+        """load() for a caller that has just taken the file's stamp (stamps.stamp) itself."""
         reading = reading or Reading(Path.cwd())
-        name, seen = os.fspath(path), stamp(path)
+        name = os.fspath(path)
         known = self._known.get(name)
         values = self._old.get(known[2]) if seen is not None and known is not None and known[:2] == (kind, seen) else None
         if values is not None:

@@ -79,7 +79,6 @@ class RecordCache:
         # The first load of a serve process parses through the disk cache (a restart is quick);
         # later ones parse the few files that changed directly.
         disk = DiskCache(evidence_dir) if not self._entries else None
-        load_one = disk.load if disk else load_file
 
         def load(kind: str, path: Path, reading: Reading) -> Loaded:
             key = (kind, str(path))
@@ -94,7 +93,8 @@ class RecordCache:
             if entry is None or entry.stamp != seen or not entry.trusted:
                 self.reads += 1
                 started = time.time_ns()
-                entry = _Entry(seen, settled(seen, started), load_one(kind, path, reading))
+                loaded = disk.load_stamped(kind, path, reading, seen) if disk else load_file(kind, path, reading)
+                entry = _Entry(seen, settled(seen, started), loaded)
             fresh[key] = entry  # a record that fails to load is not kept: it is read again next time
             return entry.loaded
 
