@@ -59,11 +59,14 @@ class References:
         self.sources, self.page_src, self.directory_urls, self.style = sources, page_src, directory_urls, style
         self.order: list[str] = []
         self._numbers: dict[str, int] = {}
+        self.trace: list[tuple[str, int]] | None = None  # while a part of the page is made: what it cites
 
     def number(self, key: str) -> int:
         if key not in self._numbers:
             self.order.append(key)
             self._numbers[key] = len(self.order)
+        if self.trace is not None:
+            self.trace.append((key, self._numbers[key]))
         return self._numbers[key]
 
     def cite(self, keys: Iterable[str], locator: str | None = None) -> Markup:

@@ -165,11 +165,7 @@ class Renderer:
              meta: dict | None = None, **context: object) -> Page:
         style = reference_style(self._memo, settings_of(self.base))
         refs = References(self.base.sources, src, style, self.directory_urls)
-        html = _ENV.get_template(template).render(
-            base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src), title=title,
-            has_section=self.has_section, reference=refs.reference,
-            label=lambda key: short_label(self.base.sources[key]),
-            study_label=lambda study: study_label(self.base, study), trial_of=self.trial_of, **context)
+        html = _ENV.get_template(template).render(title=title, **self._template_context(src, refs), **context)
         record_file = self.base.file_of(*record) if record else None
         if record_file and self.links:
             html += "\n" + self.links.actions(record_file, title)
@@ -340,11 +336,23 @@ class Renderer:
 
     def fragment(self, template: str, src: str, refs: References, **context: object) -> str:
         """A piece of HTML for a hand-written page, citing into that page's reference list."""
-        return _ENV.get_template(template).render(
-            base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
-            has_section=self.has_section, reference=refs.reference,
-            label=lambda key: short_label(self.base.sources[key]),
-            study_label=lambda study: study_label(self.base, study), trial_of=self.trial_of, **context)
+        return _ENV.get_template(template).render(**self._template_context(src, refs), **context)
+
+    def _template_context(self, src: str, refs: References) -> dict:
+        """What every template of a page at src may call: its citations, links, labels."""
+        return dict(base=self.base, refs=refs, cite=refs.cite, href=self._href(src), href_page=self._href_page(src),
+                    has_section=self.has_section, reference=refs.reference, piece=partial(self.piece, refs),
+                    label=lambda key: short_label(self.base.sources[key]),
+                    study_label=lambda study: study_label(self.base, study), trial_of=self.trial_of)
+
+    def piece(self, refs: References, name: str, *inputs: object, caller: Callable[[], str]) -> str:
+        """A part of a page that is made the same way many times over (a row of a table of every
+        study), as `{% call piece(name, *inputs) %}...{% endcall %}`: here simply its text. Under
+        `serve` (serve/render_memo.py) the previous render's text of the same part is reused while
+        its inputs are the same objects, no record it read changed and its citations still get
+        the same numbers. So inputs name every object the part reads that is not read from `base`
+        (a study, its trial, a computed level)."""
+        return caller()
 
     def paths(self) -> list[str]:
         """The path of every page all() makes, without making them (for the site's path registry)."""

@@ -127,10 +127,29 @@ class _TrackedBase:
 
 
 @dataclass(frozen=True)
+class _Piece:
+    """A part of a page (Renderer.piece) as it was made: kept with its inputs so their ids stay theirs."""
+    inputs: tuple
+    deps: frozenset
+    cited: tuple  # (source id, number) of each citation in it, in order
+    text: str
+
+
+@dataclass(frozen=True)
 class _Rendered:
     args: tuple
     deps: frozenset
     page: Page
+    pieces: Mapping  # (name, inputs' identities) -> _Piece
+
+
+def _identity(value: object) -> object:
+    """What a piece's input is compared by: a plain value by value, a record or result by identity."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(map(_identity, value))
+    return id(value)
 
 
 class RenderMemo:
@@ -141,6 +160,7 @@ class RenderMemo:
         self._records: dict[str, Mapping] = {}
         self._carried: set = set()  # changes deferring renders saw, for the next full one
         self.rendered = 0  # pages rendered (not reused) by the last call
+        self.pieces_reused = 0  # parts of the pages it rendered that it took from the previous render
 
     def render(self, base: EvidenceBase, directory_urls: bool = True, *extra: object, defer: bool = False
                ) -> dict[str, Page]:
@@ -160,7 +180,7 @@ class RenderMemo:
             changed, self._carried = changed | self._carried, set()
         renderer = _MemoRenderer(base, directory_urls, extra, self._pages, changed, defer)
         pages = renderer.all()
-        self._pages, self.rendered = renderer.fresh, renderer.rendered
+        self._pages, self.rendered, self.pieces_reused = renderer.fresh, renderer.rendered, renderer.pieces_reused
         return pages
 
     def _changes(self, base: EvidenceBase) -> set:
@@ -191,6 +211,9 @@ class _MemoRenderer(Renderer):
         self._direct = {dep for dep in changed if dep[1] is not None and dep != EVERYTHING}  # (kind, id) of each
         self.fresh: dict[str, _Rendered] = {}  # every page of this render, for the next one
         self.rendered = 0  # pages rendered, not reused
+        self.pieces_reused = 0
+        self._old_pieces: Mapping = {}  # of the page being rendered, from the previous render
+        self._new_pieces: dict | None = None  # None outside a page and inside a piece
 
     def make_pages(self, specs: list[tuple[str, Callable[[], Page]]]) -> dict[str, Page]:
         return super().make_pages([(src, self._kept_or(src, make)) for src, make in specs])
@@ -213,11 +236,41 @@ class _MemoRenderer(Renderer):
         if old is not None and old.deps.isdisjoint(self._changed) and old.args == args:
             self.fresh[src] = old
             return old.page
+        # Its pieces are reused only for the same template, title, record and site settings.
+        same_page = old is not None and (old.args[:3], old.args[5:]) == (args[:3], args[5:])
+        self._old_pieces, self._new_pieces = old.pieces if same_page else {}, {}
         self._reads.deps = set()
         try:
             made = super().page(template, src, title, record, meta, **context)
         finally:
             deps, self._reads.deps = frozenset(self._reads.deps), None
-        self.fresh[src] = _Rendered(args, deps, made)
+            pieces, self._old_pieces, self._new_pieces = self._new_pieces, {}, None
+        self.fresh[src] = _Rendered(args, deps, made, MappingProxyType(pieces))
         self.rendered += 1
         return made
+
+    def piece(self, refs: Any, name: str, *inputs: object, caller: Callable[[], str]) -> str:
+        """The previous render's text of this part of the page while its inputs are the same
+        objects, none of the records it read changed and its citations get the same numbers
+        again; else caller(), noting what it reads and cites. The page depends on what its
+        pieces read, reused or not."""
+        new = self._new_pieces
+        if new is None:
+            return caller()
+        key = (name, _identity(inputs))
+        old = self._old_pieces.get(key)
+        # the numbering check stops at the first difference: caller() then cites the same sources
+        # in the same order, so the numbers it gives are those of a full render
+        if old is not None and old.deps.isdisjoint(self._changed) and all(refs.number(k) == n for k, n in old.cited):
+            self._reads.deps |= old.deps  # type: ignore[operator]
+            new[key] = old
+            self.pieces_reused += 1
+            return old.text
+        outer, self._reads.deps, self._new_pieces, refs.trace = self._reads.deps, set(), None, []
+        try:
+            text = caller()
+        finally:
+            deps, cited = frozenset(self._reads.deps), tuple(refs.trace)
+            self._reads.deps, self._new_pieces, refs.trace = outer | deps, new, None  # type: ignore[operator]
+        new[key] = _Piece(inputs, deps, cited, text)
+        return text
