@@ -271,6 +271,7 @@ class _MemoRenderer(Renderer):
             text = caller()
         finally:
             deps, cited = frozenset(self._reads.deps), tuple(refs.trace)
-            self._reads.deps, self._new_pieces, refs.trace = outer | deps, new, None  # type: ignore[operator]
+            outer.update(deps)  # type: ignore[union-attr]  # in place: a copy per row grew with the page
+            self._reads.deps, self._new_pieces, refs.trace = outer, new, None
         new[key] = _Piece(inputs, deps, cited, text)
         return text
