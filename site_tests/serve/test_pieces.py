@@ -1,8 +1,8 @@
 """Rows and cells of the overview pages kept between rebuilds under `serve` (Renderer.piece).
 
-A catch-up rebuild after one edit renders the agent pages, the evidence map and the studies
-index again, each a table of every study; their rows are taken from the previous render while
-nothing they read changed. These tests check that such a page still equals a full render after
+A catch-up rebuild after one edit renders the agent pages, the evidence map, the studies
+index and the figures page again, each a table of every study; their rows, and the entries of
+their reference lists, are taken from the previous render while nothing they read changed. These tests check that such a page still equals a full render after
 the edits that move a row's inputs in every way: the study itself, its trial's sibling, the
 source it cites (which renumbers every later citation on the page), and the outcome it measured.
 """
@@ -26,7 +26,8 @@ from evidence_site.records.memo import Memo  # noqa: E402
 from evidence_site.render.renderer import render_site  # noqa: E402
 from evidence_site.serve.session import ServeSession  # noqa: E402
 
-OVERVIEWS = ["agents/synthetic-agent-a.md", "agents/synthetic-agent-b.md", "evidence-map/index.md", "studies/index.md"]
+OVERVIEWS = ["agents/synthetic-agent-a.md", "agents/synthetic-agent-b.md", "evidence-map/index.md", "studies/index.md",
+             "figures/index.md"]
 
 
 @pytest.fixture
@@ -68,6 +69,25 @@ def test_overview_pages_equal_a_full_render_after_an_edit_with_their_rows_kept(p
     assert serve.renders.pieces_reused > 0  # the other rows were taken from the previous render
     path.write_text(before, encoding="utf-8")
     assert _stale_after(project, serve) == []  # and back
+
+
+SOURCE_EDITS = [  # (pattern, replacement) in the source of the first study
+    (r"^year: \d+$", "year: 2031"),  # moves its row of the timeline table
+    (r"^title: .*$", "title: A retitled paper"),  # its entry in every reference list that cites it
+]
+
+
+@pytest.mark.parametrize("old, new", SOURCE_EDITS)
+def test_pages_equal_a_full_render_after_a_source_changes_with_rows_and_references_kept(project, old, new):
+    serve = ServeSession()
+    site.build(project.evidence, session=serve)
+    path = project.evidence / "sources" / "synthetic-paper-0001.yaml"
+    before = path.read_text(encoding="utf-8")
+    _edit(path, old, new)
+    assert _stale_after(project, serve) == []
+    assert serve.renders.pieces_reused > 0
+    path.write_text(before, encoding="utf-8")
+    assert _stale_after(project, serve) == []
 
 
 def test_a_row_of_a_trial_changes_when_a_sibling_paper_changes_it(project):

@@ -7,7 +7,7 @@ source's own page, which lists everything on the site that cites it.
 from __future__ import annotations
 
 from html import escape
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from markupsafe import Markup
 
@@ -60,6 +60,10 @@ class References:
         self.order: list[str] = []
         self._numbers: dict[str, int] = {}
         self.trace: list[tuple[str, int]] | None = None  # while a part of the page is made: what it cites
+        # Under `serve`: the entries of this page's list in its previous render, and those of this one
+        # ({key: (source, style, text)}); an entry is reused for the same source object in the same style.
+        self.earlier_entries: Mapping[str, tuple[Source, ReferenceStyle, str]] = {}
+        self.entries: dict[str, tuple[Source, ReferenceStyle, str]] | None = None
 
     def number(self, key: str) -> int:
         if key not in self._numbers:
@@ -88,10 +92,15 @@ class References:
         """The numbered reference list of everything cited on the page so far."""
         if not self.order:
             return Markup("")
-        items = []
-        for key in self.order:
-            src = self.sources[key]
+        return Markup('<ol class="references">\n' + "\n".join(map(self._entry, self.order)) + "\n</ol>")
+
+    def _entry(self, key: str) -> str:
+        src = self.sources[key]
+        hit = self.earlier_entries.get(key)
+        if hit is None or hit[0] is not src or hit[1] is not self.style:
             page = link(self.page_src, page_path("sources", key), self.directory_urls)
-            items.append(f'<li id="ref-{key}" class="reference">{reference_html(src, self.style)} '
-                         f'<a class="source-page" href="{page}">About this source</a></li>')
-        return Markup('<ol class="references">\n' + "\n".join(items) + "\n</ol>")
+            hit = (src, self.style, f'<li id="ref-{key}" class="reference">{reference_html(src, self.style)} '
+                                    f'<a class="source-page" href="{page}">About this source</a></li>')
+        if self.entries is not None:
+            self.entries[key] = hit
+        return hit[2]

@@ -35,7 +35,7 @@ from evidence_site.records.evidence_base import EvidenceBase, settings_of
 from evidence_site.records.labels import short_label, study_label
 from evidence_site.records.models import Section
 from evidence_site.records.references import Use, citing_records
-from evidence_site.render.csl import reference_style
+from evidence_site.render.csl import ReferenceStyle, reference_style
 from evidence_site.render.links import link, page_path, url_of
 from evidence_site.render.checker import checker_src
 from evidence_site.render.measure_pages import reader_pages
@@ -164,12 +164,16 @@ class Renderer:
     def page(self, template: str, src: str, title: str, record: tuple[str, str] | None = None,
              meta: dict | None = None, **context: object) -> Page:
         style = reference_style(self._memo, settings_of(self.base))
-        refs = References(self.base.sources, src, style, self.directory_urls)
+        refs = self._references(src, style)
         html = _ENV.get_template(template).render(title=title, **self._template_context(src, refs), **context)
         record_file = self.base.file_of(*record) if record else None
         if record_file and self.links:
             html += "\n" + self.links.actions(record_file, title)
         return Page(src, front_matter(title, **(meta or {})) + html, title, record_file)
+
+    def _references(self, src: str, style: ReferenceStyle) -> References:
+        """The reference list of the page at src (under `serve` it reuses the previous render's entries)."""
+        return References(self.base.sources, src, style, self.directory_urls)
 
     def _href(self, src: str) -> Callable[..., str]:
         def href(kind: str, key: str | None = None, anchor: str = "") -> str:

@@ -141,6 +141,7 @@ class _Rendered:
     deps: frozenset
     page: Page
     pieces: Mapping  # (name, inputs' identities) -> _Piece
+    entries: Mapping  # source id -> (source, style, text) of each entry of its reference list
 
 
 def _identity(value: object) -> object:
@@ -214,6 +215,8 @@ class _MemoRenderer(Renderer):
         self.pieces_reused = 0
         self._old_pieces: Mapping = {}  # of the page being rendered, from the previous render
         self._new_pieces: dict | None = None  # None outside a page and inside a piece
+        self._old_entries: Mapping = {}  # of the reference list of the page being rendered (References.entries)
+        self._new_entries: dict = {}
 
     def make_pages(self, specs: list[tuple[str, Callable[[], Page]]]) -> dict[str, Page]:
         return super().make_pages([(src, self._kept_or(src, make)) for src, make in specs])
@@ -239,15 +242,22 @@ class _MemoRenderer(Renderer):
         # Its pieces are reused only for the same template, title, record and site settings.
         same_page = old is not None and (old.args[:3], old.args[5:]) == (args[:3], args[5:])
         self._old_pieces, self._new_pieces = old.pieces if same_page else {}, {}
+        self._old_entries, self._new_entries = old.entries if same_page else {}, {}
         self._reads.deps = set()
         try:
             made = super().page(template, src, title, record, meta, **context)
         finally:
             deps, self._reads.deps = frozenset(self._reads.deps), None
             pieces, self._old_pieces, self._new_pieces = self._new_pieces, {}, None
-        self.fresh[src] = _Rendered(args, deps, made, MappingProxyType(pieces))
+            entries, self._old_entries, self._new_entries = self._new_entries, {}, {}
+        self.fresh[src] = _Rendered(args, deps, made, MappingProxyType(pieces), MappingProxyType(entries))
         self.rendered += 1
         return made
+
+    def _references(self, src: str, style: Any) -> Any:
+        refs = super()._references(src, style)
+        refs.earlier_entries, refs.entries = self._old_entries, self._new_entries
+        return refs
 
     def piece(self, refs: Any, name: str, *inputs: object, caller: Callable[[], str]) -> str:
         """The previous render's text of this part of the page while its inputs are the same
