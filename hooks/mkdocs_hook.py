@@ -245,21 +245,35 @@ class SiteBuilder:
 
     def post_build(self, config: MkDocsConfig) -> None:
         self.built.write_extras(Path(config.site_dir))
-        for entries in _search_entries(config):
-            search_index.fold_entries(entries)
+        catch_up_follows = bool(self.serve and self.serve.deferred and not self.problems)
+        for plugin in _search_plugins(config):
+            _update_search(plugin, write=not catch_up_follows)
         self.done = True
         if self.serve:
             self.serve.rebuild_done(ok=not self.problems)
 
 
-def _search_entries(config: MkDocsConfig) -> list[list[dict]]:
-    """The entries each search plugin (Material's) added in this build and has not written yet."""
-    found = []
-    for plugin in config.plugins.values():
-        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
-        if isinstance(entries, list):
-            found.append(entries)
-    return found
+def _search_plugins(config: MkDocsConfig) -> list:
+    """Each search plugin (Material's) holding entries it added in this build and has not written yet."""
+    return [plugin for plugin in config.plugins.values()
+            if isinstance(getattr(getattr(plugin, "search_index", None), "entries", None), list)]
+
+
+def _update_search(plugin, write: bool) -> None:
+    """Fold the accents of the entries the plugin added in this build. Under `serve --dirty`,
+    merge them into the previous build's here (search_index.merge_entries; Material's own merge
+    goes by the first rebuilt page's URL alone). Without write (a fast rebuild that a
+    catch-up build follows) the merged entries are kept for the catch-up and the plugin writes
+    nothing: the whole index of 24,000 pages is about 0.4 s of JSON, after a rebuild of one page."""
+    index = plugin.search_index
+    search_index.fold_entries(index.entries)
+    previous = getattr(getattr(plugin, "search_index_prev", None), "entries", None)
+    if isinstance(previous, list):
+        index.entries = search_index.merge_entries(previous, index.entries)
+        plugin.search_index_prev = None  # merged: the plugin adds nothing of its own
+    if not write and getattr(plugin, "is_dirty", False):
+        plugin.search_index_prev = index
+        plugin.config.enabled = False  # this build only: MkDocs loads the plugin's config again for the next
 
 
 def _toc_items(toc) -> list:

@@ -27,7 +27,6 @@ from evidence_site.check.rules import check
 from evidence_site.derive.history import read_history
 from evidence_site.derive.statements import statement_problems
 from evidence_site.errors import EvidenceCheckFailed, EvidenceError
-from evidence_site.export.redirects import redirect_files
 from evidence_site.load.loader import load_all, unvalidated
 from evidence_site.records.evidence_base import EvidenceBase, Loaded, assemble, settings_of
 from evidence_site.records.memo import Memo, gc_paused
@@ -194,8 +193,7 @@ class Built:
             path.write_text(text, encoding="utf-8")
 
     def _extras(self) -> Iterator[tuple[str, str]]:
-        yield from sorted(redirect_files(self.base, self.directory_urls).items())
-        yield from self.session.exports(self.base)
+        yield from self.session.extras(self.base, self.directory_urls)
 
 
 # An href or src attribute holding a relative URL (not a fragment, a scheme or a site-absolute path).

@@ -57,3 +57,17 @@ def fold_entries(entries: list[dict]) -> None:
             if words:
                 doc[field] = f'{doc[field]} <span class="{FOLDED_CLASS}">{" ".join(words)}</span>'
 
+
+
+def merge_entries(previous: list[dict], rebuilt: list[dict]) -> list[dict]:
+    """The index after a rebuild of some pages (`serve --dirty`): the previous entries of every
+    page not rebuilt, then the rebuilt pages' entries. An entry's page is its location up to the
+    '#' of a section. (Material's own merge drops the old entries whose location starts with the
+    first rebuilt page's: other rebuilt pages were listed twice, and a rebuilt 'studies/' took
+    the entries of every study page with it.)"""
+    pages = {_page_of(entry) for entry in rebuilt}
+    return [entry for entry in previous if _page_of(entry) not in pages] + rebuilt
+
+
+def _page_of(entry: dict) -> str:
+    return str(entry.get("location", "")).partition("#")[0]

@@ -30,6 +30,7 @@ from typing import Iterable, Iterator, Sequence
 
 from evidence_site.errors import EvidenceError
 from evidence_site.export.open_data import export_files
+from evidence_site.export.redirects import redirect_files
 from evidence_site.records.evidence_base import EvidenceBase, Loaded
 from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render.renderer import Page, SiteLinks
@@ -93,10 +94,14 @@ class ServeSession:
         self.deferred = self.defer
         return self.renders.render(base, directory_urls, page_uses, links, history, site_url, defer=self.deferred)
 
-    def exports(self, base: EvidenceBase) -> Iterable[tuple[str, str]]:
-        """None after a deferring render (the previous files stay until the catch-up); each
-        record's dump is kept for the next rebuild."""
-        return () if self.deferred else export_files(base, self.memo)
+    def extras(self, base: EvidenceBase, directory_urls: bool) -> Iterable[tuple[str, str]]:
+        """None after a deferring render: the previous redirects and exports stay until the
+        catch-up (a new alias's redirect among them); each record's dump is kept for the next
+        rebuild."""
+        if self.deferred:
+            return
+        yield from sorted(redirect_files(base, directory_urls).items())
+        yield from export_files(base, self.memo)
 
     # --- between rebuilds ---
 
