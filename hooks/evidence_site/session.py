@@ -14,8 +14,7 @@ from typing import Iterable, Protocol
 
 import evidence_site.load.parse_cache as parse_cache
 from evidence_site.errors import EvidenceError
-from evidence_site.export.open_data import export_files
-from evidence_site.export.redirects import redirect_files
+from evidence_site.export.extra_files import extra_files
 from evidence_site.records.evidence_base import EvidenceBase, Loaded
 from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render.renderer import Page, SiteLinks, render_site
@@ -38,8 +37,7 @@ class Session(Protocol):
         """Every generated page, as render_site gives them."""
 
     def extras(self, base: EvidenceBase, directory_urls: bool) -> Iterable[tuple[str, str]]:
-        """(path, text) of the files to write beside the pages: a redirect page for each old
-        URL (export/redirects.py), then the open-data exports."""
+        """(path, text) of the files to write beside the pages (export/extra_files.py)."""
 
 
 class OneShot:
@@ -63,5 +61,4 @@ class OneShot:
         return render_site(base, directory_urls, page_uses, links, history, site_url)
 
     def extras(self, base: EvidenceBase, directory_urls: bool) -> Iterable[tuple[str, str]]:
-        yield from sorted(redirect_files(base, directory_urls).items())
-        yield from export_files(base)
+        return extra_files(base, directory_urls)

@@ -42,7 +42,8 @@ def _entries(site: Path) -> Counter:
 
 @pytest.fixture
 def dirty_serve(tmp_path, monkeypatch):
-    """build(): one rebuild of a `serve --dirty` process on a small synthetic project."""
+    """(project, site folder, rebuild) of a `serve --dirty` process on a small synthetic project;
+    rebuild() is one of its rebuilds."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 

@@ -29,8 +29,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from evidence_site.errors import EvidenceError
-from evidence_site.export.open_data import export_files
-from evidence_site.export.redirects import redirect_files
+from evidence_site.export.extra_files import extra_files
 from evidence_site.records.evidence_base import EvidenceBase, Loaded
 from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render.renderer import Page, SiteLinks
@@ -98,10 +97,7 @@ class ServeSession:
         """None after a deferring render: the previous redirects and exports stay until the
         catch-up (a new alias's redirect among them); each record's dump is kept for the next
         rebuild."""
-        if self.deferred:
-            return
-        yield from sorted(redirect_files(base, directory_urls).items())
-        yield from export_files(base, self.memo)
+        return () if self.deferred else extra_files(base, directory_urls, self.memo)
 
     # --- between rebuilds ---
 
