@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import sys
 from pathlib import Path
 
@@ -160,6 +161,28 @@ class SiteBuilder:
             watch.report_changes(server.observer, _root(config) / "evidence", self.serve.changes)
         return server
 
+    def note_polls(self, server) -> None:
+        """Report each live-reload poll of the server's pages to the serve session, which starts
+        a catch-up build once the open pages have reloaded (serve/browsers.py). The poll's path
+        is MkDocs' `/livereload/<build>/<request>`; a server without get_app is left alone."""
+        if not self.serve or not callable(getattr(server, "get_app", None)):
+            return
+        app, browsers = server.get_app(), self.serve.browsers
+        if getattr(app, "notes_polls", False):
+            return  # already reported
+
+        def app_noting_polls(environ, start_response):
+            poll = _POLL.fullmatch(environ.get("PATH_INFO", ""))
+            if poll is None:
+                return app(environ, start_response)
+            browsers.poll_started(int(poll[1]))
+            try:
+                return app(environ, start_response)  # returns when the next build is shown
+            finally:
+                browsers.poll_ended()
+        app_noting_polls.notes_polls = True  # type: ignore[attr-defined]
+        server.set_app(app_noting_polls)
+
     def environment(self, env):
         if self.serve:
             env.bytecode_cache = self.serve.templates
@@ -253,6 +276,9 @@ class SiteBuilder:
             self.serve.rebuild_done(ok=not self.problems)
 
 
+_POLL = re.compile(r"/livereload/([0-9]+)/[0-9]+")  # a page's poll for the build after the one it shows
+
+
 def _search_plugins(config: MkDocsConfig) -> list:
     """Each search plugin (Material's) holding entries it added in this build and has not written yet."""
     return [plugin for plugin in config.plugins.values()
@@ -313,8 +339,11 @@ def on_shutdown() -> None:
 def on_serve(server, config: MkDocsConfig, builder):
     """Hook for the on_serve event: hear about a saved file at once, through native file events
     (inotify on Linux) instead of MkDocs' polling, which finds an edit up to half a second late
-    and stats every record file twice a second (serve/watch.py)."""
-    return _builder.watch_natively(server, config)
+    and stats every record file twice a second (serve/watch.py); and hear each page's
+    live-reload poll, so that a catch-up build waits for the open pages to reload, and no longer."""
+    server = _builder.watch_natively(server, config)
+    _builder.note_polls(server)
+    return server
 
 
 def on_env(env, config: MkDocsConfig, files: Files):

@@ -9,7 +9,8 @@ pipeline.build() for each rebuild of one `serve` process, and keeps:
   backlinks and the records' JSON dumps;
 - the pages of the previous render (render_memo.py): only pages that read a changed record are
   rendered again, and a fast rebuild renders only the edited record's page, leaving overviews
-  and exports to a catch-up build it asks for a moment later;
+  and exports to a catch-up build it asks for once the pages open in browsers have reloaded
+  (browsers.py; at once with none open, after CATCH_UP_DELAY at most);
 - with pages on disk (`serve --dirty`), the generated pages as files (page_store.py), and the
   garbage collector held back during rebuilds (gc.py);
 - the warnings of the previous build, so a rebuild prints only new ones;
@@ -33,13 +34,14 @@ from evidence_site.export.extra_files import extra_files
 from evidence_site.records.evidence_base import EvidenceBase, Loaded
 from evidence_site.records.memo import Memo, gc_paused
 from evidence_site.render.renderer import Page, SiteLinks
+from evidence_site.serve.browsers import Browsers
 from evidence_site.serve.gc import DeferredGC
 from evidence_site.serve.page_store import Matches, PageStore
 from evidence_site.serve.records import ChangeLog, RecordCache
 from evidence_site.serve.render_memo import RenderMemo
 from evidence_site.serve.templates import TemplateCache
 
-CATCH_UP_DELAY = 1.0  # seconds between a deferring rebuild and the catch-up it asks for
+CATCH_UP_DELAY = 1.0  # at most, seconds between a deferring rebuild and the catch-up it asks for
 
 
 class ServeSession:
@@ -58,6 +60,7 @@ class ServeSession:
         self.pages = PageStore() if pages_on_disk else None
         self.out_of_nav = Matches()  # which generated pages the front end leaves out of its navigation
         self.templates = TemplateCache()  # the front end's compiled templates
+        self.browsers = Browsers()  # the pages open in browsers, as the front end's server reports them
         self.last_ok = False  # the previous build of this process succeeded: its output is complete
         self.deferred = False  # this build left overviews and exports for a catch-up build
         self.catch_up_due = False  # the previous build deferred work
@@ -128,13 +131,14 @@ class ServeSession:
         if self._gc:
             self._gc.resume_later()
         if self.catch_up_due:
-            # Later, not at once: the browser reloads the edited page (and its styles and
-            # scripts) before the catch-up build, during which the server makes requests wait.
-            timer = threading.Timer(CATCH_UP_DELAY, self._request_catch_up)
-            timer.daemon = True
-            timer.start()
+            # Once every open page has reloaded the edited one (its styles and scripts too),
+            # not before: the server makes requests wait during the catch-up build. With no
+            # page open, at once; a page that does not report back is waited for CATCH_UP_DELAY.
+            self.browsers.build_ended()
+            threading.Thread(target=self._request_catch_up, daemon=True).start()
 
     def _request_catch_up(self) -> None:
+        self.browsers.wait_reloaded(CATCH_UP_DELAY)
         self._triggers += 1
         try:
             with open(os.path.join(self.trigger_dir, "catch-up"), "w", encoding="utf-8") as f:
