@@ -191,7 +191,7 @@ def load_files(files: list[tuple[str, Path]], reading: Reading, load: Load = loa
             errors.extend(many.errors)
             continue
         first = seen.setdefault((kind, item.record.id), item.file)
-        problem = _id_problem(item, path, first)
+        problem = id_problem(item, path, first)
         if problem:  # the line map is made only now, for this file
             errors.append(EvidenceError(item.file, item.lines.get(("id",), 1), "id", *problem))
         else:
@@ -199,7 +199,7 @@ def load_files(files: list[tuple[str, Path]], reading: Reading, load: Load = loa
     return loaded, errors
 
 
-def _id_problem(item: Loaded, path: Path, first: str) -> tuple[str, str] | None:
+def id_problem(item: Loaded, path: Path, first: str) -> tuple[str, str] | None:
     """(message, hint) when a record's id is taken, differs from its file name or is reserved."""
     key, stem = item.record.id, os.path.splitext(os.path.basename(path))[0]  # load_file checked it ends .yaml
     if first != item.file:

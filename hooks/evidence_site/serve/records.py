@@ -4,7 +4,9 @@ An editor saves one record and expects to see it within a second, with 10,000 re
 evidence/. RecordCache keeps every parsed and validated record with the identity of its file
 (mtime, ctime, size, inode). A rebuild re-reads only files whose identity changed; unchanged
 records are the same objects as before, so work kept by record identity (records/memo.py) is
-reused too. A file changed within RACY_NS of being read is read again next time
+reused too. When the watcher reports only saved record files and the last load had no error,
+their records are swapped into the last load's list without going through the other files. A
+file changed within RACY_NS of being read is read again next time
 (load/stamps.py). Checks still run over the whole base on every rebuild: a changed record can
 break a reference in any other record.
 """
@@ -17,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evidence_site.errors import EvidenceError
-from evidence_site.load.loader import Reading, folder_missing, load_file, load_files, not_a_record, record_files
+from evidence_site.errors import EvidenceCheckFailed
+from evidence_site.load.loader import (Reading, folder_missing, id_problem, load_file, load_files, not_a_record,
+                                     record_files)
 from evidence_site.load.parse_cache import DiskCache
 from evidence_site.load.stamps import Stamp, settled, stamp
 from evidence_site.records.evidence_base import Loaded
@@ -61,6 +65,10 @@ class RecordCache:
         self._entries: dict[tuple[str, str], _Entry] = {}
         self._listing: tuple[str, list[tuple[str, Path]]] | None = None  # the last complete, error-free listing
         self._listed: tuple[list[tuple[str, Path]], frozenset[str]] | None = None  # its paths, made when asked
+        # The last error-free load: its listing, its records in the listing's order, and the
+        # position of each file in both. A fast rebuild swaps in the records of the files that
+        # changed rather than going through 24,000 files again.
+        self._last: tuple[list[tuple[str, Path]], list[Loaded], dict[str, int]] | None = None
         self.reads = 0  # files read by the last load_all, for tests and the benchmark
         self.stats = 0  # files stat()ed by the last load_all
 
@@ -78,6 +86,11 @@ class RecordCache:
             changed = None
         # The first load of a serve process parses through the disk cache (a restart is quick);
         # later ones parse the few files that changed directly.
+        if changed is not None and files is not None:
+            swapped = self._swap_changed(files, changed, reading)
+            if swapped is not None:
+                return swapped, []
+        self._last = None
         disk = DiskCache(evidence_dir) if not self._entries else None
 
         def load(kind: str, path: Path, reading: Reading) -> Loaded:
@@ -86,17 +99,10 @@ class RecordCache:
             if changed is not None and entry is not None and entry.trusted and key[1] not in changed:
                 fresh[key] = entry  # no event for it since it was read
                 return entry.loaded
-            self.stats += 1
-            seen = stamp(path)
-            if seen is None:
-                return load_file(kind, path, reading)  # let the loader report a file that vanished or is a link
-            if entry is None or entry.stamp != seen or not entry.trusted:
-                self.reads += 1
-                started = time.time_ns()
-                loaded = disk.load_stamped(kind, path, reading, seen) if disk else load_file(kind, path, reading)
-                entry = _Entry(seen, settled(seen, started), loaded)
-            fresh[key] = entry  # a record that fails to load is not kept: it is read again next time
-            return entry.loaded
+            entry, loaded = self._read(kind, path, reading, entry, disk)
+            if entry is not None:  # a record that fails to load is not kept: it is read again next time
+                fresh[key] = entry
+            return loaded
 
         listing_errors: list[EvidenceError] = []
         try:
@@ -105,6 +111,8 @@ class RecordCache:
                     return [], [folder_missing(evidence_dir, reading)]
                 files, listing_errors = record_files(evidence_dir, reading)
             loaded, errors = load_files(files, reading, load)
+            if not listing_errors and not errors:
+                self._last = (files, loaded, {str(path): n for n, (_, path) in enumerate(files)})
             return loaded, listing_errors + errors
         finally:
             self._entries = fresh  # files that are gone are forgotten
@@ -116,6 +124,48 @@ class RecordCache:
                 self._paths_of(files)  # now, in a full scan, not in the fast rebuild after the next edit
             if disk:
                 disk.save()
+
+    def _read(self, kind: str, path: Path, reading: Reading, entry: _Entry | None, disk: DiskCache | None
+              ) -> tuple[_Entry | None, Loaded]:
+        """The file's entry and record: the kept ones while its stamp is the same and was settled
+        when read, else the file read again (through the disk cache on a process's first load).
+        Raises the loader's errors; no entry for a file without a stamp (gone, or a link)."""
+        self.stats += 1
+        seen = stamp(path)
+        if seen is None:
+            return None, load_file(kind, path, reading)  # let the loader report a file that vanished or is a link
+        if entry is None or entry.stamp != seen or not entry.trusted:
+            self.reads += 1
+            started = time.time_ns()
+            loaded = disk.load_stamped(kind, path, reading, seen) if disk else load_file(kind, path, reading)
+            entry = _Entry(seen, settled(seen, started), loaded)
+        return entry, entry.loaded
+
+    def _swap_changed(self, files: list[tuple[str, Path]], changed: set[str], reading: Reading) -> list[Loaded] | None:
+        """The last error-free load's records with those of the changed files (and of files read
+        too recently to be trusted) read again, when the listing is the same and each of them
+        loads with the id of its file name; None when anything else may have happened (an error,
+        a new or removed file), for load_files to go through every file and word it."""
+        last = self._last
+        if last is None or last[0] is not files:
+            return None
+        _, loaded, position = last
+        todo = set(changed) | {key[1] for key, entry in self._entries.items() if not entry.trusted}
+        entries, out = dict(self._entries), list(loaded)
+        for path_text in todo:
+            n = position.get(path_text)
+            if n is None:
+                return None
+            kind, path = files[n]
+            try:
+                entry, item = self._read(kind, path, reading, entries.get((kind, path_text)), None)
+            except EvidenceCheckFailed:
+                return None
+            if entry is None or id_problem(item, path, item.file):
+                return None
+            entries[(kind, path_text)], out[n] = entry, item
+        self._entries, self._last = entries, (files, out, position)
+        return out
 
     def _listing_after(self, evidence_dir: Path, changed: set[str] | None) -> list[tuple[str, Path]] | None:
         """The previous listing with the watcher's changes applied, or None when that cannot be
